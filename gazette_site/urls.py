@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gazette_site import views
+
+admin.site.site_header = "咸宁市人民政府公报 · 编辑后台"
+admin.site.site_title = "公报编辑后台"
+admin.site.index_title = "数据录入与发布"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin/", admin.site.urls),
+    path("", include("projects.urls")),
+    path("", include("documents.urls")),
+]
+
+handler404 = "gazette_site.views.page_not_found"
