@@ -61,16 +61,20 @@ def running_server() -> Server | None:
 
 
 def ensure_server() -> Server:
-    """Return the running server, initialising and starting it first when needed."""
+    """Return the running server, initialising and starting it first when needed.
+
+    The portal's database is created when missing, also on a server that was already running
+    (a developer may have dropped it); that check is one local connection per process start.
+    """
     server = running_server()
-    if server is not None:
-        return server
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    fresh = not (PGDATA / "PG_VERSION").exists()
-    _package().get_server(PGDATA, cleanup_mode=None)
-    server = running_server()
+    fresh = False
     if server is None:
-        raise RuntimeError(f"嵌入式 PostgreSQL 未能启动，请查看日志 {PGDATA / 'log'}")
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fresh = not (PGDATA / "PG_VERSION").exists()
+        _package().get_server(PGDATA, cleanup_mode=None)
+        server = running_server()
+        if server is None:
+            raise RuntimeError(f"嵌入式 PostgreSQL 未能启动，请查看日志 {PGDATA / 'log'}")
     _prepare(server, DATABASE_NAME, tune=fresh)
     return server
 
