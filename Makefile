@@ -17,7 +17,7 @@ export DJANGO_SECRET_KEY ?= $(shell mkdir -p var && { test -s var/secret_key || 
 export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,testserver
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: help install install-dev run serve test lint format stop migrate demo browser clean
+.PHONY: help install install-dev run serve test lint format stop migrate demo browser clean bench-search bench-http
 
 help:
 	@echo "make run     serve the portal with the sample issue on http://$(HOST):$(PORT)/"
@@ -58,7 +58,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: install-dev browser
+# axe-core (npm, pinned in package-lock.json) is injected into pages by the browser tests to check
+# accessibility. Without npm those checks are skipped, or fail under CI=true.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --omit=dev --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is not installed: the browser tests' accessibility checks will be skipped."; fi
+
+test: install-dev browser $(AXE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(ARGS)
 
@@ -76,3 +84,44 @@ stop:
 
 clean: stop
 	rm -rf var/staticfiles var/postgres
+
+# Search benchmark (README, "Performance"): a synthetic corpus of DOCS notices in a database of
+# its own on the embedded server, created and dropped by the run; writes var/bench/search.json.
+DOCS ?= 100000
+bench-search: install-dev
+	$(PY) -m bench.search --docs $(DOCS)
+
+# Operations (README, "Operations"). The load test runs gunicorn as deployed against a PostgreSQL
+# of its own under var/loadtest (its fault drill stops that server, never the shared one) and
+# needs wrk, installed from Debian when missing and root. DURATION=10 CONNECTIONS=16 for a short run.
+.PHONY: wrk loadtest backup restore
+DURATION ?= 60
+CONNECTIONS ?= 64
+LOADTEST_WORKERS ?= 5
+
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the load test…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+loadtest: install wrk
+	$(PY) -m ops.loadtest --duration $(DURATION) --connections $(CONNECTIONS) --workers $(LOADTEST_WORKERS)
+
+# A pg_dump file (custom format) under var/backups/ (DJANGO_BACKUP_DIR).
+backup: install
+	$(PY) manage.py backup
+
+# Restores FILE into a new database gazette_restore_<time> (or TARGET, which must be empty) and
+# prints how to switch to it; the database being served is never written.
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/….dump [TARGET=name]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)")
+
+# HTTP benchmark (README, "Performance"): gunicorn as deployed (gunicorn.conf.py, collected
+# static, DEBUG off) with the sample issue, and wrk (the `wrk` target above installs it) on
+# loopback against /healthz, a notice, an issue, the project list and a search; writes
+# var/bench/http.json and fails when the notice page serves under half of /healthz's rate.
+bench-http: demo wrk
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m bench.http

@@ -41,3 +41,42 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": CHROMIUM_ARGS,
         "headless": True,
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache_unless_asked(request, settings):
+    """Pages are served fresh in tests; tests of the cache mark themselves `page_cache`."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE_SECONDS = 0
+    else:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_unless_asked(request, settings):
+    """Search and CSV exports are not rate-limited in tests; tests of the limiter mark
+    themselves `rate_limit`."""
+    if request.node.get_closest_marker("rate_limit") is None:
+        settings.RATE_LIMIT_PER_MINUTE = 0
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockout_unless_asked(request, settings):
+    """Logins are not counted by django-axes in tests (so `client.login()` works without a
+    request); tests of the lockout mark themselves `login_lockout`."""
+    if request.node.get_closest_marker("login_lockout") is None:
+        settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files_for_the_live_server(request, settings):
+    """The live server serves static files through the finders, which know the files' plain
+    names only; with the manifest storage pages would link hashed names the live server cannot
+    serve (the admin would load without its JavaScript)."""
+    if "live_server" in request.fixturenames:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.docnumbers import DocNumberError, parse_doc_number
-from documents.text import body_blocks, normalize_person_name
+from documents.text import (
+    BodyOutline,
+    OutlineBlock,
+    body_blocks,
+    body_outline,
+    normalize_person_name,
+    outline_blocks,
+)
+from documents.validators import validate_pdf
 
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
@@ -42,6 +52,17 @@ class IssueQuerySet(models.QuerySet):
     def latest_first(self) -> IssueQuerySet:
         return self.order_by("-year", "-number")
 
+    def with_contents(self) -> IssueQuerySet:
+        """Issues with their notices in printed order (the table of contents), in one query."""
+        return self.prefetch_related(
+            models.Prefetch("notices", queryset=Notice.objects.order_by("order"))
+        )
+
+
+def issue_pdf_path(issue: Issue, filename: str) -> str:
+    """Stored name of an issue's PDF: from the issue, never from the uploader's file name."""
+    return f"issues/xianning-gazette-{issue.year}-{issue.number:02d}.pdf"
+
 
 class Issue(models.Model):
     year = models.PositiveSmallIntegerField(
@@ -63,7 +84,13 @@ class Issue(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=10, blank=True)
     permit_number = models.CharField(_("准印证号"), max_length=100, blank=True)
-    pdf = models.FileField(_("PDF 版"), upload_to="issues/", blank=True)
+    pdf = models.FileField(
+        _("PDF 版"),
+        upload_to=issue_pdf_path,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("公报的 PDF 版，不超过 50 MB。公开页面经由本站下载，文件名由刊期决定。"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
@@ -166,7 +193,8 @@ class NoticeQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> NoticeQuerySet:
-        """What a notice page shows, fetched in a fixed number of queries."""
+        """What a notice page shows, fetched in a fixed number of queries. The groups the
+        notice sets up come as `top_groups`, each with its subgroups (LeadingGroup.parent)."""
         return (
             self.with_validity()
             .select_related("issue")
@@ -175,22 +203,45 @@ class NoticeQuerySet(models.QuerySet):
                 models.Prefetch("tables", queryset=Table.objects.order_by("order")),
                 models.Prefetch(
                     "leading_groups",
-                    queryset=LeadingGroup.objects.order_by("order").prefetch_related(
-                        models.Prefetch(
-                            "memberships",
-                            queryset=Membership.objects.select_related("unit").order_by("order"),
-                        )
-                    ),
+                    queryset=LeadingGroup.objects.top_level().for_display(),
+                    to_attr="top_groups",
                 ),
                 "citations",
             )
         )
 
+    def newest_first(self) -> NoticeQuerySet:
+        """Newest issue first, then the newest signing date; with the issue for the row."""
+        return self.select_related("issue").order_by(
+            "-issue__published_on", "-issue__number", "-signed_on", "-pk"
+        )
+
+    def year_index(self, year: int) -> NoticeQuerySet:
+        """The year's cumulative index (年度总目录): its notices by issuer, then as printed."""
+        return (
+            self.filter(issue__year=year)
+            .select_related("issue")
+            .order_by("issuer", "issue__number", "order")
+        )
+
+    def listing(self, related_name: str) -> NoticeQuerySet:
+        """Notices that list at least one item of `related_name` ("projects" or "tasks"),
+        newest first, for the list pages' source-notice filter."""
+        related = self.model._meta.get_field(related_name).related_model
+        return self.filter(Exists(related.objects.filter(notice=OuterRef("pk")))).order_by(
+            "-issue__published_on", "order"
+        )
+
     def citing(self, doc_number: str | None, kind: str) -> NoticeQuerySet:
-        """Notices that cite (or repeal, by `kind`) the given canonical document number."""
+        """Notices that cite (or repeal, by `kind`) the given canonical document number, with
+        their issue (a row shows it)."""
         if not doc_number:
             return self.none()
-        return self.filter(citations__doc_number=doc_number, citations__kind=kind).distinct()
+        return (
+            self.filter(citations__doc_number=doc_number, citations__kind=kind)
+            .distinct()
+            .select_related("issue")
+        )
 
     def by_doc_numbers(self, numbers) -> dict[str, Notice]:
         """{canonical number: notice} for those of `numbers` that this queryset holds."""
@@ -200,12 +251,17 @@ class NoticeQuerySet(models.QuerySet):
         return {n.doc_number: n for n in self.filter(doc_number__in=wanted).select_related("issue")}
 
     def for_unit(self, unit: Unit) -> NoticeQuerySet:
-        """Notices that give the unit a role in a project, a task or a leading group."""
+        """Notices that give the unit a role in a project, a task or a leading group.
+
+        Subqueries, not joins: joining a notice's projects, tasks and groups multiplies their
+        rows (36 projects × 32 tasks × 11 groups × their units for one notice of the sample)."""
+        project = self.model._meta.get_field("projects").related_model
+        task = self.model._meta.get_field("tasks").related_model
         return self.filter(
-            Q(projects__responsibilities__unit=unit)
-            | Q(tasks__responsibilities__unit=unit)
-            | Q(leading_groups__memberships__unit=unit)
-        ).distinct()
+            Exists(project.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit))
+            | Exists(task.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit))
+            | Exists(LeadingGroup.objects.filter(notice=OuterRef("pk"), memberships__unit=unit))
+        )
 
 
 class Notice(models.Model):
@@ -329,6 +385,10 @@ class Notice(models.Model):
     def blocks(self):
         return body_blocks(self.body)
 
+    def outline(self) -> BodyOutline:
+        """The body as the notice page shows it (letter, enclosed title, enclosed document)."""
+        return body_outline(self.body)
+
     @property
     def starts_on(self) -> datetime.date | None:
         return self.effective_on or self.signed_on
@@ -341,6 +401,8 @@ class Notice(models.Model):
         if status == Validity.EXPIRED:
             if self.validity_note:
                 return self.validity_note
+            if self.expires_on is None:  # marked expired by hand, without a period
+                return "已失效。"
             return f"有效期{self.valid_years}年，已于{self.expires_on:%Y年%-m月%-d日}届满。"
         parts = []
         if self.starts_on:
@@ -378,6 +440,10 @@ class Attachment(models.Model):
 
     def blocks(self):
         return body_blocks(self.body)
+
+    def outline(self) -> list[OutlineBlock]:
+        """The body as the notice page shows it, headings nested under the attachment's."""
+        return outline_blocks(self.blocks())
 
 
 class Table(models.Model):
@@ -476,7 +542,8 @@ class Citation(models.Model):
             except DocNumberError as error:
                 raise ValidationError({"doc_number": str(error)}) from error
         if not self.doc_number and not self.cited_title:
-            raise ValidationError(_("请填写被引文件的发文字号或标题。"))
+            # On a field, so the form shows this once, not also the constraint's bare name.
+            raise ValidationError({"doc_number": _("请填写被引文件的发文字号或标题。")})
 
 
 # --- Units and leading groups -----------------------------------------------------------------
@@ -514,6 +581,33 @@ class UnitQuerySet(models.QuerySet):
                 distinct=True,
             ),
         )
+
+    def public(self) -> UnitQuerySet:
+        """Units the public pages show and count: those with a role in a published project or
+        task or a seat in a published group. A unit known only from a draft (the importer
+        creates one for a name it cannot match) or only from the seeded directory stays out."""
+        published = PublicationStatus.PUBLISHED
+        with_role = Unit.objects.filter(
+            Q(responsibilities__project__notice__issue__status=published)
+            | Q(responsibilities__task__notice__issue__status=published)
+            | Q(memberships__group__notice__issue__status=published)
+        )
+        return self.filter(pk__in=with_role.values("pk"))
+
+    def responsible_for(self, related_name: str) -> UnitQuerySet:
+        """Units with a role in a published item of `related_name` ("project" or "task"),
+        by name, for the list pages' unit filter."""
+        published = PublicationStatus.PUBLISHED
+        lookup = f"responsibilities__{related_name}__notice__issue__status"
+        with_role = Unit.objects.filter(**{lookup: published})
+        return self.filter(pk__in=with_role.values("pk")).order_by("short_name", "full_name")
+
+    def in_directory_order(self) -> UnitQuerySet:
+        """By kind in the order UnitKind lists them (departments first), then by name."""
+        kinds = [When(kind=value, then=Value(index)) for index, value in enumerate(UnitKind.values)]
+        return self.annotate(
+            kind_order=Case(*kinds, default=Value(len(kinds)), output_field=models.IntegerField())
+        ).order_by("kind_order", "full_name")
 
     def named(self, name: str) -> UnitQuerySet:
         """Units known by `name`: full name, short name or one of their aliases."""
@@ -577,6 +671,34 @@ class UnitAlias(models.Model):
 class LeadingGroupQuerySet(models.QuerySet):
     def published(self) -> LeadingGroupQuerySet:
         return self.filter(notice__issue__status=PublicationStatus.PUBLISHED)
+
+    def top_level(self) -> LeadingGroupQuerySet:
+        """Groups that are not a subgroup of another group of the same notice."""
+        return self.filter(Q(parent__isnull=True) | ~Q(parent__notice=F("notice")))
+
+    def with_member(self, person_name: str) -> LeadingGroupQuerySet:
+        """Groups in which `person_name` (as stored: 杨军) holds a seat."""
+        members = Membership.objects.filter(group=OuterRef("pk"), person_name=person_name)
+        return self.filter(Exists(members))
+
+    def for_display(self) -> LeadingGroupQuerySet:
+        """Groups in printed order with their notice, parent, members in order (with their
+        unit) and subgroups (with theirs), in a fixed number of queries."""
+        members = models.Prefetch(
+            "memberships", queryset=Membership.objects.select_related("unit").order_by("order")
+        )
+        subgroups = models.Prefetch(
+            "subgroups",
+            # Only those of the same notice: elsewhere they are top-level groups of their own.
+            queryset=LeadingGroup.objects.filter(notice=F("parent__notice"))
+            .order_by("order")
+            .prefetch_related(members),
+        )
+        return (
+            self.select_related("notice__issue", "parent")
+            .prefetch_related(members, subgroups)
+            .order_by("-notice__signed_on", "notice", "order")
+        )
 
 
 class LeadingGroup(models.Model):
@@ -673,4 +795,60 @@ class Membership(models.Model):
     def clean(self) -> None:
         self.person_name = normalize_person_name(self.person_name)
         if not self.person_name and not self.position and not self.unit_id:
-            raise ValidationError(_("请至少填写姓名、职务或所在单位之一。"))
+            # On a field, so the form shows this once, not also the constraint's bare name.
+            raise ValidationError({"person_name": _("请至少填写姓名、职务或所在单位之一。")})
+
+
+# --- Search index -----------------------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """A notice as the search sees it: lexemes, normalised text, facet values.
+
+    Written only by documents.search.index_notices (in the same transaction as the change it
+    follows); read only by documents.search. Drafts are indexed too: publishing an issue needs
+    no reindex, because every search joins the live publication status of the issue."""
+
+    notice = models.OneToOneField(
+        Notice,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        verbose_name=_("文件"),
+    )
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="+", verbose_name=_("刊期")
+    )
+    year = models.PositiveSmallIntegerField(_("刊期年份"))
+    issuer = models.CharField(_("发文机关"), max_length=100)
+    agency_code = models.CharField(_("机关代字"), max_length=20, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=64, blank=True)
+    validity = models.CharField(_("效力状态（人工）"), max_length=16, choices=Validity)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    signed_on = models.DateField(_("成文日期"), null=True, blank=True)
+    date = models.DateField(_("排序日期"), help_text=_("成文日期，缺时用出版日期。"))
+    has_projects = models.BooleanField(_("含项目清单"), default=False)
+    has_tasks = models.BooleanField(_("含任务清单"), default=False)
+    title_text = models.TextField(_("标题与字号（规范化）"), blank=True)
+    heading_text = models.TextField(_("附件标题、机构与单位（规范化）"), blank=True)
+    search_text = models.TextField(_("全文（规范化）"), blank=True)
+    text = models.TextField(_("原文（供摘要）"), blank=True)
+    vector = SearchVectorField(_("检索词"), null=True)
+    overflow = models.BooleanField(
+        _("超长文件"), default=False, help_text=_("检索词超出 tsvector 上限，按全文逐字匹配。")
+    )
+    indexed_at = models.DateTimeField(_("索引时间"))
+
+    class Meta:
+        verbose_name = _("检索索引")
+        verbose_name_plural = _("检索索引")
+        indexes = [
+            GinIndex(fields=["vector"], name="searchentry_vector"),
+            models.Index(
+                fields=["notice"], condition=Q(overflow=True), name="searchentry_overflow"
+            ),
+            models.Index(fields=["-date", "-notice"], name="searchentry_date"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.notice_id)

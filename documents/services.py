@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from documents.models import Issue, PublicationStatus
+from gazette_site.cache import content_changed
 
 PUBLISH_PERMISSION = "documents.publish_issue"
 
@@ -28,6 +32,7 @@ def issue_publish(*, issue: Issue, user=None) -> Issue:
         issue.published_at = timezone.now()
         issue._change_reason = "发布"
         issue.save(update_fields=["status", "published_at", "updated_at"])
+        content_changed()
     return issue
 
 
@@ -41,4 +46,56 @@ def issue_unpublish(*, issue: Issue, user=None) -> Issue:
         issue.published_at = None
         issue._change_reason = "撤回"
         issue.save(update_fields=["status", "published_at", "updated_at"])
+        content_changed()
     return issue
+
+
+@dataclass
+class ImportOutcome:
+    """The parse report (what the file holds) and, unless a dry run, what loading changed."""
+
+    report: dict
+    issue: Issue | None = None
+    changed: bool = False
+
+
+def issue_import(
+    *,
+    data: bytes,
+    publish: bool = False,
+    dry_run: bool = False,
+    user=None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportOutcome:
+    """Turn an issue's text into draft records (or only report on it, with `dry_run`).
+
+    One transaction: the issue, its notices and everything in them are written together, the
+    search index with them, and a failure anywhere writes nothing. Raises ImportFormatError
+    (a clear Chinese message) when the file is not a readable issue of the gazette.
+    """
+    from documents.importer import build_report, decode, parse_issue
+    from documents.importer.loader import load_issue
+
+    if publish and not dry_run:
+        _check_can_publish(user)
+    say = progress or (lambda message: None)
+    say("读取文本…")
+    text = decode(data)
+    say("解析文件结构…")
+    parsed = parse_issue(text)
+    report = build_report(parsed)
+    if dry_run:
+        return ImportOutcome(report=report)
+    with transaction.atomic():
+        result = load_issue(parsed, progress=say)
+        if publish:
+            result.issue = issue_publish(issue=result.issue, user=user)
+        if result.changed:
+            content_changed()
+    report["load"] = result.as_dict()
+    report["load"]["units_created"] = result.units_created
+    if result.units_created:
+        report["warnings"].append(
+            "以下单位未能匹配到已知单位，已新建并标记为待核对：" + "、".join(result.units_created)
+        )
+    return ImportOutcome(report=report, issue=result.issue, changed=result.changed)

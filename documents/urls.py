@@ -1,6 +1,7 @@
 from django.urls import path
 
 from documents import views
+from documents.feeds import LatestNoticesAtomFeed, LatestNoticesFeed
 
 app_name = "documents"
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("issues/", views.IssueArchiveView.as_view(), name="issue_archive"),
     path("issues/<int:year>/", views.IssueYearView.as_view(), name="issue_year"),
     path("issues/<int:year>/<int:number>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("issues/<int:year>/<int:number>/pdf/", views.issue_pdf, name="issue_pdf"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
     path(
         "notices/<int:pk>/tables/<int:order>.csv",
@@ -20,4 +22,6 @@ urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("groups/", views.GroupListView.as_view(), name="group_list"),
+    path("feeds/notices/", LatestNoticesFeed(), name="notice_feed"),
+    path("feeds/notices/atom/", LatestNoticesAtomFeed(), name="notice_feed_atom"),
 ]

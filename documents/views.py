@@ -1,7 +1,7 @@
 import csv
 
-from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -14,35 +14,34 @@ from documents.models import (
     Notice,
     Table,
     Unit,
-    UnitKind,
 )
-from documents.search import search_notices
+from documents.search import SearchFilters, search_notices
+from documents.text import normalize_person_name
 from projects.models import Project, Task
+
+RECENT_NOTICES = 8
 
 
 class HomeView(TemplateView):
     template_name = "documents/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         issues = Issue.objects.published()
-        latest = issues.latest_first().first()
-        projects = Project.objects.published()
-        context.update(
-            latest_issue=latest,
-            latest_notices=latest.notices.order_by("order") if latest else [],
-            recent_notices=Notice.objects.published()
-            .select_related("issue")
-            .order_by("-issue__published_on", "-signed_on", "-pk")[:8],
+        notices = Notice.objects.published()
+        projects = Project.objects.published().totals()
+        return super().get_context_data(
+            latest_issue=issues.with_contents().latest_first().first(),
+            recent_notices=notices.newest_first()[:RECENT_NOTICES],
             figures={
                 "issues": issues.count(),
-                "notices": Notice.objects.published().count(),
-                "projects": projects.count(),
-                "investment": projects.total_investment(),
-                "units": Unit.objects.count(),
+                "notices": notices.count(),
+                "projects": projects["count"],
+                "investment": projects["investment"],
+                # Units with a published role: the directory at /units/ lists the same ones.
+                "units": Unit.objects.public().count(),
             },
+            **kwargs,
         )
-        return context
 
 
 class IssueArchiveView(ListView):
@@ -60,20 +59,13 @@ class IssueYearView(ListView):
     context_object_name = "notices"
 
     def get_queryset(self):
-        return (
-            Notice.objects.published()
-            .filter(issue__year=self.kwargs["year"])
-            .select_related("issue")
-            .order_by("issuer", "issue__number", "order")
-        )
+        return Notice.objects.published().year_index(self.kwargs["year"])
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        issues = Issue.objects.published().filter(year=self.kwargs["year"]).order_by("number")
-        if not issues.exists():
+        issues = list(Issue.objects.published().filter(year=self.kwargs["year"]).order_by("number"))
+        if not issues:
             raise Http404("这一年没有已发布的公报。")
-        context.update(year=self.kwargs["year"], issues=issues)
-        return context
+        return super().get_context_data(year=self.kwargs["year"], issues=issues, **kwargs)
 
 
 class IssueDetailView(DetailView):
@@ -84,9 +76,7 @@ class IssueDetailView(DetailView):
     def get_object(self, queryset=None):
         issues = Issue.objects.all() if self.preview else Issue.objects.published()
         return get_object_or_404(
-            issues.prefetch_related(Prefetch("notices", queryset=Notice.objects.order_by("order"))),
-            year=self.kwargs["year"],
-            number=self.kwargs["number"],
+            issues.with_contents(), year=self.kwargs["year"], number=self.kwargs["number"]
         )
 
     def get_context_data(self, **kwargs):
@@ -118,6 +108,23 @@ class NoticeDetailView(DetailView):
         return context
 
 
+def issue_pdf(request, year: int, number: int):
+    """The PDF of a published issue, as a download named after the issue (never the name it was
+    uploaded under). Uploads are not served from MEDIA_URL at all: only this view hands them out,
+    so a draft's PDF stays private."""
+    issue = get_object_or_404(Issue.objects.published().exclude(pdf=""), year=year, number=number)
+    try:
+        file = issue.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("本期 PDF 版暂时无法下载。") from error
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"xianning-gazette-{issue.year}-{issue.number:02d}.pdf",
+        content_type="application/pdf",
+    )
+
+
 def table_csv(request, pk: int, order: int):
     """One table of a published notice as CSV (UTF-8 with BOM, so Excel opens it correctly)."""
     table = get_object_or_404(Table, notice__in=Notice.objects.published(), notice=pk, order=order)
@@ -144,10 +151,17 @@ def doc_number_redirect(request, number: str):
 
 
 class SearchView(TemplateView):
+    """/search/?q=…: a document number goes straight to its notice; words get ranked hits."""
+
     template_name = "documents/search.html"
 
     def get(self, request, *args, **kwargs):
-        result = search_notices(request.GET.get("q", ""), page=request.GET.get("page"))
+        result = search_notices(
+            request.GET.get("q", ""),
+            filters=SearchFilters.from_params(request.GET),
+            sort=request.GET.get("sort", ""),
+            page=request.GET.get("page"),
+        )
         if result.redirect_to is not None:
             return redirect(result.redirect_to)
         return self.render_to_response(self.get_context_data(result=result, query=result.query))
@@ -158,51 +172,48 @@ class UnitListView(ListView):
     context_object_name = "units"
 
     def get_queryset(self):
-        return Unit.objects.with_role_counts().order_by("kind", "full_name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["kinds"] = UnitKind
-        return context
+        return Unit.objects.public().with_role_counts().in_directory_order()
 
 
 class UnitDetailView(DetailView):
     template_name = "documents/unit_detail.html"
     context_object_name = "unit"
-    queryset = Unit.objects.prefetch_related("aliases")
+    queryset = Unit.objects.public().prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         unit = self.object
         projects = Project.objects.published().for_unit(unit).for_display()
-        context.update(
+        return super().get_context_data(
             notices=Notice.objects.published().for_unit(unit).select_related("issue"),
             projects=projects,
             project_total=projects.total_investment(),
             tasks=Task.objects.published().for_unit(unit).for_display(),
             memberships=Membership.objects.filter(
                 unit=unit, group__in=LeadingGroup.objects.published()
-            ).select_related("group__notice"),
+            )
+            .select_related("group__notice", "group__parent")
+            .order_by("-group__notice__signed_on", "group__order"),
+            **kwargs,
         )
-        return context
 
 
 class GroupListView(ListView):
+    """Leading groups, subgroups under their parent; ?person= the groups of one person."""
+
     template_name = "documents/group_list.html"
     context_object_name = "groups"
 
+    def person(self) -> str:
+        """?person= as stored: padding spaces (杨 军) and characters PostgreSQL refuses (NUL)
+        removed, so any input gives a page."""
+        value = "".join(ch for ch in self.request.GET.get("person", "") if ch.isprintable())
+        return normalize_person_name(value)[:30]
+
     def get_queryset(self):
-        groups = LeadingGroup.objects.published().select_related("notice", "parent")
-        person = self.request.GET.get("person", "").strip()[:30]
-        if person:
-            groups = groups.filter(memberships__person_name=person).distinct()
-        return groups.prefetch_related(
-            Prefetch(
-                "memberships", queryset=Membership.objects.select_related("unit").order_by("order")
-            )
-        ).order_by("-notice__signed_on", "notice", "order")
+        groups = LeadingGroup.objects.published()
+        person = self.person()
+        groups = groups.with_member(person) if person else groups.top_level()
+        return groups.for_display()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["person"] = self.request.GET.get("person", "").strip()[:30]
-        return context
+        return super().get_context_data(person=self.person(), **kwargs)

@@ -87,6 +87,11 @@ def stop_server() -> bool:
     return True
 
 
+def client_bin_dir() -> Path:
+    """Where the wheel keeps the PostgreSQL programs (pg_dump, pg_restore, psql)."""
+    return Path(_package().__path__[0]) / "pginstall" / "bin"
+
+
 def _prepare(server: Server, name: str, *, tune: bool) -> None:
     """Create the portal's database if missing; on a new cluster, apply SERVER_SETTINGS."""
     import psycopg

@@ -4,10 +4,12 @@ Every variable is listed with a one-line explanation in .env.example. Outside DE
 secret key or host list stops start-up instead of falling back to an unsafe default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,18 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        upper = "" if maximum is None else f" and at most {maximum}"
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}{upper}, not {number}.")
+    return number
 
 
 # --- Core -------------------------------------------------------------------------------------
@@ -62,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
+    "gazette_site",
     "documents",
     "projects",
 ]
@@ -69,6 +86,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gazette_site.security.GazetteCSPMiddleware",
+    "gazette_site.security.PermissionsPolicyMiddleware",
+    # Before sessions and the page cache: a flood is turned away before it costs anything.
+    "gazette_site.security.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
     "gazette_site.middleware.DatabaseUnavailableMiddleware",
+    # Last, so that a cached page skips nothing that must run (sessions, security headers).
+    "gazette_site.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "gazette_site.urls"
@@ -128,6 +152,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff sessions end after DJANGO_SESSION_IDLE_MINUTES without a request (every request moves
+# the expiry forward) and when the browser closes. The public site sets no session at all.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from
+# one address, that pair is locked for DJANGO_LOGIN_COOLOFF_MINUTES. Locking the pair, not the
+# user name alone, means a stranger cannot lock a colleague out from elsewhere, and a shared
+# office address does not lock out the whole office. Unlock early: Axes › Access attempts in the
+# admin, or `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gazette_site.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "gazette_site.security.client_ip"
+
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
@@ -135,6 +185,20 @@ LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Cache -----------------------------------------------------------------------------------
+# Published pages are cached whole (gazette_site/cache.py) in a cache every gunicorn worker
+# shares; any publish, import or admin save makes them all stale at once.
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 600))
 
 # --- Static and uploaded files ----------------------------------------------------------------
 # Everything the pages need is served from static/ (no CDN: the portal must work on a government
@@ -162,6 +226,49 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Features no page uses: refused to every page and anything it embeds (PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
+# inline script or style, no eval, no plugins, no framing. Under /admin/ GazetteCSPMiddleware
+# adds CSP_ADMIN_UPDATE: inline style attributes, which django-simple-history's history page and
+# the import preview use; scripts stay 'self' there too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+ADMIN_PATH_PREFIX = "/admin/"
+CSP_ADMIN_UPDATE = {"style-src-attr": ["'unsafe-inline'"]}
+
+# The reverse proxies in front of gunicorn (addresses or networks). A request from one of them
+# is counted under the address it appended to X-Forwarded-For; from anywhere else under its own
+# address, whatever X-Forwarded-For says (gazette_site.security.client_ip).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Search and the CSV exports: at most this many requests a minute per client address (0 = no
+# limit), then a 429 page. Counted in the shared cache.
+RATE_LIMIT_PER_MINUTE = env_int("DJANGO_RATE_LIMIT_PER_MINUTE", 60)
+RATE_LIMIT_CACHE_ALIAS = "default"
+
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -170,6 +277,12 @@ if SECURE_SSL:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Backups ---------------------------------------------------------------------------------
+# `make backup` (manage.py backup) writes pg_dump files here; `make restore FILE=…` restores one
+# into a new database, never over the live one (gazette_site/backup.py).
+
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -1,19 +1,54 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from documents.admin import PublishedLockMixin
+from documents.admin import InlineFormSet, PublishedLockMixin, SearchIndexMixin
+from documents.models import LAST_YEAR
 from projects.models import Project, Responsibility, Task
+
+
+class ResponsibilityFormSet(InlineFormSet):
+    """Refuses the same unit twice in the same role on the form.
+
+    The database's uniqueness rules for responsibilities are conditional (one for projects, one
+    for tasks), and Django's formset only checks unconditional ones: without this, two such
+    rows reached the database and the page failed."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.has_changed():
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data.get("unit"), form.cleaned_data.get("role"))
+            if None in key:
+                continue
+            if key in seen:
+                form.add_error("unit", _("这个单位在此已有同样的角色，请勿重复填写。"))
+            seen.add(key)
 
 
 class ResponsibilityInline(PublishedLockMixin, admin.TabularInline):
     model = Responsibility
+    formset = ResponsibilityFormSet
     fields = ["role", "unit", "order"]
     autocomplete_fields = ["unit"]
     extra = 1
 
 
-class ListItemAdmin(PublishedLockMixin, SimpleHistoryAdmin):
+class ListItemForm(forms.ModelForm):
+    def clean_deadline_year(self):
+        year = self.cleaned_data.get("deadline_year")
+        if year is not None and year > LAST_YEAR:
+            raise forms.ValidationError(_("完成年份应在1949年至2100年之间。"))
+        return year
+
+
+class ListItemAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+    form = ListItemForm
     list_filter = ["notice__issue__year", "section", "deadline_year"]
     list_select_related = ["notice"]
     autocomplete_fields = ["notice", "attachment"]

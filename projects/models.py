@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -27,11 +26,16 @@ class ListItemQuerySet(models.QuerySet):
         return self.filter(notice__issue__status=PublicationStatus.PUBLISHED)
 
     def for_unit(self, unit: Unit, role: str | None = None):
-        """Items the unit has a role in (any role, or the given one)."""
-        condition = Q(responsibilities__unit=unit)
+        """Items the unit has a role in (any role, or the given one).
+
+        A subquery, not a join with distinct(): a unit with two roles in one project must not
+        count that project twice in section_totals() and other grouped sums."""
+        roles = Responsibility.objects.filter(
+            unit=unit, **{self.model._meta.model_name: OuterRef("pk")}
+        )
         if role:
-            condition &= Q(responsibilities__role=role)
-        return self.filter(condition).distinct()
+            roles = roles.filter(role=role)
+        return self.filter(Exists(roles))
 
     def for_display(self):
         """Rows for a list page: their notice and units fetched up front, in printed order."""
@@ -48,11 +52,39 @@ class ListItemQuerySet(models.QuerySet):
             .order_by("notice", "section_order", "number")
         )
 
+    def sections(self) -> list[str]:
+        """The list sections the items sit in, each once, in printed order."""
+        rows = self.exclude(section="").order_by("notice", "section_order")
+        return list(dict.fromkeys(rows.values_list("section", flat=True)))
+
+    def deadline_years(self) -> list[int]:
+        """The completion years the items carry, each once, earliest first."""
+        rows = self.filter(deadline_year__isnull=False).order_by("deadline_year")
+        return list(rows.values_list("deadline_year", flat=True).distinct())
+
 
 class ProjectQuerySet(ListItemQuerySet):
     def total_investment(self) -> Decimal:
         """Sum of total investment in 亿元 (projects without a figure count as zero)."""
         return self.aggregate(total=Sum("investment_yi"))["total"] or Decimal("0")
+
+    def totals(self) -> dict:
+        """How many projects and their total investment in 亿元, in one query."""
+        totals = self.aggregate(count=models.Count("id"), investment=Sum("investment_yi"))
+        return {"count": totals["count"], "investment": totals["investment"] or Decimal("0")}
+
+    def locations(self) -> list[str]:
+        """The counties and districts the projects are in, each once, by name."""
+        rows = self.exclude(location="").order_by("location")
+        return list(rows.values_list("location", flat=True).distinct())
+
+    def location_totals(self):
+        """One row per location: project count and investment, largest investment first."""
+        return (
+            self.values("location")
+            .annotate(count=models.Count("id"), total=Sum("investment_yi"))
+            .order_by(models.F("total").desc(nulls_last=True), "location")
+        )
 
     def section_totals(self):
         """One row per (notice, list section): project count and investment subtotal."""
@@ -131,6 +163,13 @@ class Project(ListItem):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_list") + f"?notice={self.notice_id}#project-{self.pk}"
+
+    @property
+    def investment_text(self) -> str:
+        """The investment in 亿元 as printed: 35.5, 12.25, 2 (no trailing zeros); "" if none."""
+        if self.investment_yi is None:
+            return ""
+        return f"{self.investment_yi.normalize():f}"
 
 
 class Task(ListItem):
@@ -219,6 +258,6 @@ class Responsibility(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.unit}"
 
-    def clean(self) -> None:
-        if bool(self.project_id) == bool(self.task_id):
-            raise ValidationError(_("责任分工须且只能属于一个项目或一个任务。"))
+    # No clean() for "one project or one task": the responsibility_one_item constraint says
+    # it whenever a form has both fields. In the admin's inline on a new project the project
+    # has no id yet while the rows are validated, so a check here refused every new project.

@@ -3,7 +3,8 @@ import csv
 from django.http import HttpResponse
 from django_filters.views import FilterView
 
-from projects.filters import ProjectFilter, TaskFilter
+from projects.charts import bar_chart
+from projects.filters import ProjectFilter, TaskFilter, sort_columns
 from projects.models import Project, Task
 
 
@@ -21,19 +22,32 @@ class ProjectListView(FilterView):
         return _projects()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filtered = self.filterset.qs
-        context.update(
-            total_count=filtered.count(),
-            total_investment=filtered.total_investment(),
-            section_totals=filtered.order_by().section_totals(),
+        # object_list is what the list shows: the filtered projects, or none when a filter
+        # is invalid (the filterset's own qs would then ignore that filter and show all).
+        shown = self.object_list
+        totals = shown.totals()
+        sections = list(shown.section_totals())
+        return super().get_context_data(
+            total_count=totals["count"],
+            total_investment=totals["investment"],
+            section_totals=sections,
+            section_chart=bar_chart(
+                sections, label="section", slug="section", title="各栏目总投资"
+            ),
+            location_chart=bar_chart(
+                shown.location_totals(), label="location", slug="location", title="各县市区总投资"
+            ),
+            sort=sort_columns(self.request.GET.get("sort")),
+            **kwargs,
         )
-        return context
 
 
 def project_csv(request):
     """The filtered project list as CSV: UTF-8 with BOM, one row per project, 亿元 column."""
-    projects = ProjectFilter(request.GET, queryset=_projects()).qs
+    filterset = ProjectFilter(request.GET, queryset=_projects())
+    # As on the page: invalid filters give no rows, not every project (a bad `notice` id is
+    # dropped by the form, so its qs would otherwise export everything).
+    projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projects.csv"'
     response.write("\ufeff")
@@ -62,7 +76,7 @@ def project_csv(request):
                 project.section,
                 project.number,
                 project.name,
-                "" if project.investment_yi is None else f"{project.investment_yi.normalize():f}",
+                project.investment_text,
                 project.content,
                 project.deadline_text,
                 project.location,

@@ -10,453 +10,1355 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_extensions'),
+        ("documents", "0001_extensions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('label', models.CharField(help_text='如：附件1、附件3.1、附录', max_length=20, verbose_name='附件编号')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="如：附件1、附件3.1、附录", max_length=20, verbose_name="附件编号"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
-                'ordering': ['notice', 'order'],
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
+                "ordering": ["notice", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=100, unique=True, verbose_name='全称')),
-                ('short_name', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('city_department', '市直部门'), ('county_government', '县市区政府'), ('development_zone', '开发区'), ('financial', '金融机构'), ('state_enterprise', '国有企业'), ('school_hospital', '学校医院'), ('collective', '集合'), ('other', '其他')], default='other', max_length=20, verbose_name='类别')),
-                ('needs_review', models.BooleanField(default=False, help_text='导入时未能匹配到已知单位而新建，请核对后取消勾选。', verbose_name='待核对')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=100, unique=True, verbose_name="全称")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, db_index=True, max_length=50, verbose_name="简称"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city_department", "市直部门"),
+                            ("county_government", "县市区政府"),
+                            ("development_zone", "开发区"),
+                            ("financial", "金融机构"),
+                            ("state_enterprise", "国有企业"),
+                            ("school_hospital", "学校医院"),
+                            ("collective", "集合"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="导入时未能匹配到已知单位而新建，请核对后取消勾选。",
+                        verbose_name="待核对",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['kind', 'full_name'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["kind", "full_name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalIssue',
+            name="HistoricalIssue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年份')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='期号（年内第几号）')),
-                ('total_number', models.PositiveIntegerField(db_index=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='总期号（总第几号）')),
-                ('published_on', models.DateField(verbose_name='出版日期')),
-                ('sponsor', models.CharField(blank=True, default='咸宁市人民政府', max_length=100, verbose_name='主办')),
-                ('publisher', models.CharField(blank=True, default='咸宁市人民政府办公室', max_length=100, verbose_name='编辑出版')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='邮箱')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='邮政编码')),
-                ('permit_number', models.CharField(blank=True, max_length=100, verbose_name='准印证号')),
-                ('pdf', models.TextField(blank=True, max_length=100, verbose_name='PDF 版')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=16, verbose_name='状态')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年份",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="期号（年内第几号）",
+                    ),
+                ),
+                (
+                    "total_number",
+                    models.PositiveIntegerField(
+                        db_index=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="总期号（总第几号）",
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="出版日期")),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True, default="咸宁市人民政府", max_length=100, verbose_name="主办"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        default="咸宁市人民政府办公室",
+                        max_length=100,
+                        verbose_name="编辑出版",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="邮箱")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="邮政编码")),
+                (
+                    "permit_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="准印证号"),
+                ),
+                ("pdf", models.TextField(blank=True, max_length=100, verbose_name="PDF 版")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="发布时间"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="修改时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '刊期修改记录',
-                'verbose_name_plural': 'historical 刊期',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalUnit',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('full_name', models.CharField(db_index=True, max_length=100, verbose_name='全称')),
-                ('short_name', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('city_department', '市直部门'), ('county_government', '县市区政府'), ('development_zone', '开发区'), ('financial', '金融机构'), ('state_enterprise', '国有企业'), ('school_hospital', '学校医院'), ('collective', '集合'), ('other', '其他')], default='other', max_length=20, verbose_name='类别')),
-                ('needs_review', models.BooleanField(default=False, help_text='导入时未能匹配到已知单位而新建，请核对后取消勾选。', verbose_name='待核对')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '单位修改记录',
-                'verbose_name_plural': 'historical 单位',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Issue',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年份')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='期号（年内第几号）')),
-                ('total_number', models.PositiveIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='总期号（总第几号）')),
-                ('published_on', models.DateField(verbose_name='出版日期')),
-                ('sponsor', models.CharField(blank=True, default='咸宁市人民政府', max_length=100, verbose_name='主办')),
-                ('publisher', models.CharField(blank=True, default='咸宁市人民政府办公室', max_length=100, verbose_name='编辑出版')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='邮箱')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='邮政编码')),
-                ('permit_number', models.CharField(blank=True, max_length=100, verbose_name='准印证号')),
-                ('pdf', models.FileField(blank=True, upload_to='issues/', verbose_name='PDF 版')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=16, verbose_name='状态')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-            ],
-            options={
-                'verbose_name': '刊期',
-                'verbose_name_plural': '刊期',
-                'ordering': ['-year', '-number'],
-                'permissions': [('publish_issue', '可以发布或撤回刊期')],
-                'constraints': [models.UniqueConstraint(fields=('year', 'number'), name='issue_year_number_unique', violation_error_message='该年份的这一期号已经存在。'), models.CheckConstraint(condition=models.Q(('year__gte', 1949), ('year__lte', 2100)), name='issue_year_range'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='issue_number_positive'), models.CheckConstraint(condition=models.Q(('total_number__gte', 1)), name='issue_total_number_positive'), models.CheckConstraint(condition=models.Q(('published_on__gte', datetime.date(1949, 1, 1))), name='issue_published_on_sensible'), models.CheckConstraint(condition=models.Q(('status', 'draft'), ('published_at__isnull', False), _connector='OR'), name='issue_published_has_time')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalNotice',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='刊内顺序')),
-                ('section', models.CharField(blank=True, help_text='如：市政府及市政府办公室文件', max_length=100, verbose_name='目录栏目')),
-                ('page', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='起始页码')),
-                ('title', models.CharField(max_length=500, verbose_name='标题')),
-                ('doc_number', models.CharField(blank=True, db_index=True, error_messages={'unique': '已有文件使用这个发文字号。'}, help_text='可按任意常见写法输入，如 咸政办发[2022]29号，保存为 咸政办发〔2022〕29号。', max_length=64, null=True, verbose_name='发文字号')),
-                ('agency_code', models.CharField(blank=True, editable=False, max_length=20, verbose_name='机关代字')),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='发文年份')),
-                ('serial', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='发文序号')),
-                ('issuer', models.CharField(db_index=True, max_length=100, verbose_name='发文机关')),
-                ('addressees', models.TextField(blank=True, verbose_name='主送机关')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('effective_on', models.DateField(blank=True, help_text='留空表示自印发之日起施行。', null=True, verbose_name='施行日期')),
-                ('valid_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='有效期（年）')),
-                ('validity', models.CharField(choices=[('in_force', '有效'), ('expired', '已失效'), ('repealed', '已废止')], default='in_force', help_text='被本站收录的文件废止时自动显示为已废止；其他情况在此标注并说明理由。', max_length=16, verbose_name='效力状态（人工）')),
-                ('validity_note', models.CharField(blank=True, max_length=300, verbose_name='效力说明')),
-                ('body', models.TextField(blank=True, help_text='每段一行。', verbose_name='正文')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issue', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.issue', verbose_name='刊期')),
-            ],
-            options={
-                'verbose_name': '文件修改记录',
-                'verbose_name_plural': 'historical 文件',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Notice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='刊内顺序')),
-                ('section', models.CharField(blank=True, help_text='如：市政府及市政府办公室文件', max_length=100, verbose_name='目录栏目')),
-                ('page', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='起始页码')),
-                ('title', models.CharField(max_length=500, verbose_name='标题')),
-                ('doc_number', models.CharField(blank=True, error_messages={'unique': '已有文件使用这个发文字号。'}, help_text='可按任意常见写法输入，如 咸政办发[2022]29号，保存为 咸政办发〔2022〕29号。', max_length=64, null=True, unique=True, verbose_name='发文字号')),
-                ('agency_code', models.CharField(blank=True, editable=False, max_length=20, verbose_name='机关代字')),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='发文年份')),
-                ('serial', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='发文序号')),
-                ('issuer', models.CharField(db_index=True, max_length=100, verbose_name='发文机关')),
-                ('addressees', models.TextField(blank=True, verbose_name='主送机关')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('effective_on', models.DateField(blank=True, help_text='留空表示自印发之日起施行。', null=True, verbose_name='施行日期')),
-                ('valid_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='有效期（年）')),
-                ('expires_on', models.GeneratedField(db_persist=True, expression=models.Func(django.db.models.functions.comparison.Coalesce('effective_on', 'signed_on'), 'valid_years', function='notice_expiry', output_field=models.DateField()), output_field=models.DateField(), verbose_name='有效期至')),
-                ('validity', models.CharField(choices=[('in_force', '有效'), ('expired', '已失效'), ('repealed', '已废止')], default='in_force', help_text='被本站收录的文件废止时自动显示为已废止；其他情况在此标注并说明理由。', max_length=16, verbose_name='效力状态（人工）')),
-                ('validity_note', models.CharField(blank=True, max_length=300, verbose_name='效力说明')),
-                ('body', models.TextField(blank=True, help_text='每段一行。', verbose_name='正文')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='documents.issue', verbose_name='刊期')),
-            ],
-            options={
-                'verbose_name': '文件',
-                'verbose_name_plural': '文件',
-                'ordering': ['issue__year', 'issue__number', 'order'],
-            },
-        ),
-        migrations.CreateModel(
-            name='LeadingGroup',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('office', models.CharField(blank=True, max_length=200, verbose_name='办公室设在')),
-                ('duties', models.TextField(blank=True, verbose_name='职责')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subgroups', to='documents.leadinggroup', verbose_name='上级机构')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leading_groups', to='documents.notice', verbose_name='设立文件')),
-            ],
-            options={
-                'verbose_name': '领导小组或指挥部',
-                'verbose_name_plural': '领导小组与指挥部',
-                'ordering': ['notice', 'order'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalTable',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='表名')),
-                ('header', models.JSONField(blank=True, default=list, verbose_name='表头')),
-                ('rows', models.JSONField(blank=True, default=list, verbose_name='数据行')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('attachment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.attachment', verbose_name='所在附件')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='文件')),
-            ],
-            options={
-                'verbose_name': '表格修改记录',
-                'verbose_name_plural': 'historical 表格',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "刊期修改记录",
+                "verbose_name_plural": "historical 刊期",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLeadingGroup',
+            name="HistoricalUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('office', models.CharField(blank=True, max_length=200, verbose_name='办公室设在')),
-                ('duties', models.TextField(blank=True, verbose_name='职责')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.leadinggroup', verbose_name='上级机构')),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='设立文件')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(db_index=True, max_length=100, verbose_name="全称")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, db_index=True, max_length=50, verbose_name="简称"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city_department", "市直部门"),
+                            ("county_government", "县市区政府"),
+                            ("development_zone", "开发区"),
+                            ("financial", "金融机构"),
+                            ("state_enterprise", "国有企业"),
+                            ("school_hospital", "学校医院"),
+                            ("collective", "集合"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="导入时未能匹配到已知单位而新建，请核对后取消勾选。",
+                        verbose_name="待核对",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领导小组修改记录',
-                'verbose_name_plural': 'historical 领导小组与指挥部',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "单位修改记录",
+                "verbose_name_plural": "historical 单位",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCitation',
+            name="Issue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cites', '引用'), ('repeals', '废止')], default='cites', max_length=10, verbose_name='关系')),
-                ('doc_number', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='被引文件字号')),
-                ('cited_title', models.CharField(blank=True, max_length=500, verbose_name='被引文件标题')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年份",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="期号（年内第几号）",
+                    ),
+                ),
+                (
+                    "total_number",
+                    models.PositiveIntegerField(
+                        unique=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="总期号（总第几号）",
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="出版日期")),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True, default="咸宁市人民政府", max_length=100, verbose_name="主办"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        default="咸宁市人民政府办公室",
+                        max_length=100,
+                        verbose_name="编辑出版",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="邮箱")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="邮政编码")),
+                (
+                    "permit_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="准印证号"),
+                ),
+                ("pdf", models.FileField(blank=True, upload_to="issues/", verbose_name="PDF 版")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="发布时间"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
             ],
             options={
-                'verbose_name': '引用修改记录',
-                'verbose_name_plural': 'historical 引用与废止',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "刊期",
+                "verbose_name_plural": "刊期",
+                "ordering": ["-year", "-number"],
+                "permissions": [("publish_issue", "可以发布或撤回刊期")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "number"),
+                        name="issue_year_number_unique",
+                        violation_error_message="该年份的这一期号已经存在。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1949), ("year__lte", 2100)),
+                        name="issue_year_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="issue_number_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("total_number__gte", 1)),
+                        name="issue_total_number_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("published_on__gte", datetime.date(1949, 1, 1))),
+                        name="issue_published_on_sensible",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"), ("published_at__isnull", False), _connector="OR"
+                        ),
+                        name="issue_published_has_time",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalNotice",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="刊内顺序")),
+                (
+                    "section",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：市政府及市政府办公室文件",
+                        max_length=100,
+                        verbose_name="目录栏目",
+                    ),
+                ),
+                (
+                    "page",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="起始页码",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="标题")),
+                (
+                    "doc_number",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        error_messages={"unique": "已有文件使用这个发文字号。"},
+                        help_text="可按任意常见写法输入，如 咸政办发[2022]29号，保存为 咸政办发〔2022〕29号。",
+                        max_length=64,
+                        null=True,
+                        verbose_name="发文字号",
+                    ),
+                ),
+                (
+                    "agency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=20, verbose_name="机关代字"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="发文年份"
+                    ),
+                ),
+                (
+                    "serial",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="发文序号"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(db_index=True, max_length=100, verbose_name="发文机关"),
+                ),
+                ("addressees", models.TextField(blank=True, verbose_name="主送机关")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "effective_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="留空表示自印发之日起施行。",
+                        null=True,
+                        verbose_name="施行日期",
+                    ),
+                ),
+                (
+                    "valid_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="有效期（年）",
+                    ),
+                ),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "有效"),
+                            ("expired", "已失效"),
+                            ("repealed", "已废止"),
+                        ],
+                        default="in_force",
+                        help_text="被本站收录的文件废止时自动显示为已废止；其他情况在此标注并说明理由。",
+                        max_length=16,
+                        verbose_name="效力状态（人工）",
+                    ),
+                ),
+                (
+                    "validity_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="效力说明"),
+                ),
+                ("body", models.TextField(blank=True, help_text="每段一行。", verbose_name="正文")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="修改时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.issue",
+                        verbose_name="刊期",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "文件修改记录",
+                "verbose_name_plural": "historical 文件",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAttachment',
+            name="Notice",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('label', models.CharField(help_text='如：附件1、附件3.1、附录', max_length=20, verbose_name='附件编号')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="刊内顺序")),
+                (
+                    "section",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：市政府及市政府办公室文件",
+                        max_length=100,
+                        verbose_name="目录栏目",
+                    ),
+                ),
+                (
+                    "page",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="起始页码",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="标题")),
+                (
+                    "doc_number",
+                    models.CharField(
+                        blank=True,
+                        error_messages={"unique": "已有文件使用这个发文字号。"},
+                        help_text="可按任意常见写法输入，如 咸政办发[2022]29号，保存为 咸政办发〔2022〕29号。",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="发文字号",
+                    ),
+                ),
+                (
+                    "agency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=20, verbose_name="机关代字"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="发文年份"
+                    ),
+                ),
+                (
+                    "serial",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="发文序号"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(db_index=True, max_length=100, verbose_name="发文机关"),
+                ),
+                ("addressees", models.TextField(blank=True, verbose_name="主送机关")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "effective_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="留空表示自印发之日起施行。",
+                        null=True,
+                        verbose_name="施行日期",
+                    ),
+                ),
+                (
+                    "valid_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="有效期（年）",
+                    ),
+                ),
+                (
+                    "expires_on",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func(
+                            django.db.models.functions.comparison.Coalesce(
+                                "effective_on", "signed_on"
+                            ),
+                            "valid_years",
+                            function="notice_expiry",
+                            output_field=models.DateField(),
+                        ),
+                        output_field=models.DateField(),
+                        verbose_name="有效期至",
+                    ),
+                ),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "有效"),
+                            ("expired", "已失效"),
+                            ("repealed", "已废止"),
+                        ],
+                        default="in_force",
+                        help_text="被本站收录的文件废止时自动显示为已废止；其他情况在此标注并说明理由。",
+                        max_length=16,
+                        verbose_name="效力状态（人工）",
+                    ),
+                ),
+                (
+                    "validity_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="效力说明"),
+                ),
+                ("body", models.TextField(blank=True, help_text="每段一行。", verbose_name="正文")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="documents.issue",
+                        verbose_name="刊期",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附件修改记录',
-                'verbose_name_plural': 'historical 附件',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "文件",
+                "verbose_name_plural": "文件",
+                "ordering": ["issue__year", "issue__number", "order"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LeadingGroup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("office", models.CharField(blank=True, max_length=200, verbose_name="办公室设在")),
+                ("duties", models.TextField(blank=True, verbose_name="职责")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subgroups",
+                        to="documents.leadinggroup",
+                        verbose_name="上级机构",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leading_groups",
+                        to="documents.notice",
+                        verbose_name="设立文件",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "领导小组或指挥部",
+                "verbose_name_plural": "领导小组与指挥部",
+                "ordering": ["notice", "order"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalTable",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="表名")),
+                ("header", models.JSONField(blank=True, default=list, verbose_name="表头")),
+                ("rows", models.JSONField(blank=True, default=list, verbose_name="数据行")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="文件",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "表格修改记录",
+                "verbose_name_plural": "historical 表格",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="HistoricalLeadingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cites', '引用'), ('repeals', '废止')], default='cites', max_length=10, verbose_name='关系')),
-                ('doc_number', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='被引文件字号')),
-                ('cited_title', models.CharField(blank=True, max_length=500, verbose_name='被引文件标题')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='documents.notice', verbose_name='文件')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("office", models.CharField(blank=True, max_length=200, verbose_name="办公室设在")),
+                ("duties", models.TextField(blank=True, verbose_name="职责")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.leadinggroup",
+                        verbose_name="上级机构",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="设立文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '引用或废止',
-                'verbose_name_plural': '引用与废止',
-                'ordering': ['notice', 'kind', 'id'],
+                "verbose_name": "领导小组修改记录",
+                "verbose_name_plural": "historical 领导小组与指挥部",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalCitation",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cites", "引用"), ("repeals", "废止")],
+                        default="cites",
+                        max_length=10,
+                        verbose_name="关系",
+                    ),
+                ),
+                (
+                    "doc_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="被引文件字号"
+                    ),
+                ),
+                (
+                    "cited_title",
+                    models.CharField(blank=True, max_length=500, verbose_name="被引文件标题"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="文件",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "引用修改记录",
+                "verbose_name_plural": "historical 引用与废止",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="如：附件1、附件3.1、附录", max_length=20, verbose_name="附件编号"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="文件",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "附件修改记录",
+                "verbose_name_plural": "historical 附件",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Citation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cites", "引用"), ("repeals", "废止")],
+                        default="cites",
+                        max_length=10,
+                        verbose_name="关系",
+                    ),
+                ),
+                (
+                    "doc_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="被引文件字号"
+                    ),
+                ),
+                (
+                    "cited_title",
+                    models.CharField(blank=True, max_length=500, verbose_name="被引文件标题"),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="documents.notice",
+                        verbose_name="文件",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "引用或废止",
+                "verbose_name_plural": "引用与废止",
+                "ordering": ["notice", "kind", "id"],
             },
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='notice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='documents.notice', verbose_name='文件'),
+            model_name="attachment",
+            name="notice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="documents.notice",
+                verbose_name="文件",
+            ),
         ),
         migrations.CreateModel(
-            name='Table',
+            name="Table",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='表名')),
-                ('header', models.JSONField(blank=True, default=list, verbose_name='表头')),
-                ('rows', models.JSONField(blank=True, default=list, verbose_name='数据行')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tables', to='documents.attachment', verbose_name='所在附件')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tables', to='documents.notice', verbose_name='文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="表名")),
+                ("header", models.JSONField(blank=True, default=list, verbose_name="表头")),
+                ("rows", models.JSONField(blank=True, default=list, verbose_name="数据行")),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tables",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tables",
+                        to="documents.notice",
+                        verbose_name="文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '表格',
-                'verbose_name_plural': '表格',
-                'ordering': ['notice', 'order'],
+                "verbose_name": "表格",
+                "verbose_name_plural": "表格",
+                "ordering": ["notice", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('role', models.CharField(choices=[('leader', '组长'), ('deputy_leader', '副组长'), ('commander', '指挥长'), ('deputy_commander', '副指挥长'), ('office_director', '办公室主任'), ('office_deputy_director', '办公室副主任'), ('member', '成员')], default='member', max_length=30, verbose_name='职务')),
-                ('person_name', models.CharField(blank=True, db_index=True, help_text='保存时去掉排版空格。', max_length=30, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='现任职务')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='documents.leadinggroup', verbose_name='机构')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='documents.unit', verbose_name='所在单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "组长"),
+                            ("deputy_leader", "副组长"),
+                            ("commander", "指挥长"),
+                            ("deputy_commander", "副指挥长"),
+                            ("office_director", "办公室主任"),
+                            ("office_deputy_director", "办公室副主任"),
+                            ("member", "成员"),
+                        ],
+                        default="member",
+                        max_length=30,
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "person_name",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="保存时去掉排版空格。",
+                        max_length=30,
+                        verbose_name="姓名",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="现任职务")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="documents.leadinggroup",
+                        verbose_name="机构",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="documents.unit",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员',
-                'verbose_name_plural': '成员',
-                'ordering': ['group', 'order'],
+                "verbose_name": "成员",
+                "verbose_name_plural": "成员",
+                "ordering": ["group", "order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('role', models.CharField(choices=[('leader', '组长'), ('deputy_leader', '副组长'), ('commander', '指挥长'), ('deputy_commander', '副指挥长'), ('office_director', '办公室主任'), ('office_deputy_director', '办公室副主任'), ('member', '成员')], default='member', max_length=30, verbose_name='职务')),
-                ('person_name', models.CharField(blank=True, db_index=True, help_text='保存时去掉排版空格。', max_length=30, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='现任职务')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.leadinggroup', verbose_name='机构')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.unit', verbose_name='所在单位')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "组长"),
+                            ("deputy_leader", "副组长"),
+                            ("commander", "指挥长"),
+                            ("deputy_commander", "副指挥长"),
+                            ("office_director", "办公室主任"),
+                            ("office_deputy_director", "办公室副主任"),
+                            ("member", "成员"),
+                        ],
+                        default="member",
+                        max_length=30,
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "person_name",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="保存时去掉排版空格。",
+                        max_length=30,
+                        verbose_name="姓名",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="现任职务")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.leadinggroup",
+                        verbose_name="机构",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.unit",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员修改记录',
-                'verbose_name_plural': 'historical 成员',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "成员修改记录",
+                "verbose_name_plural": "historical 成员",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='UnitAlias',
+            name="UnitAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(error_messages={'unique': '这个别名已属于另一个单位。'}, max_length=100, unique=True, verbose_name='别名')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='documents.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        error_messages={"unique": "这个别名已属于另一个单位。"},
+                        max_length=100,
+                        unique=True,
+                        verbose_name="别名",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="documents.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位别名',
-                'verbose_name_plural': '单位别名',
-                'ordering': ['name'],
+                "verbose_name": "单位别名",
+                "verbose_name_plural": "单位别名",
+                "ordering": ["name"],
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['agency_code', 'year', 'serial'], name='notice_doc_parts'),
+            model_name="notice",
+            index=models.Index(fields=["agency_code", "year", "serial"], name="notice_doc_parts"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['-signed_on'], name='notice_signed_on'),
+            model_name="notice",
+            index=models.Index(fields=["-signed_on"], name="notice_signed_on"),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(fields=('issue', 'order'), name='notice_issue_order_unique', violation_error_message='同一期中已有文件使用这个顺序号。'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "order"),
+                name="notice_issue_order_unique",
+                violation_error_message="同一期中已有文件使用这个顺序号。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('page__gte', 1)), name='notice_page_positive'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("page__gte", 1)), name="notice_page_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('doc_number__isnull', True), ('serial__isnull', True), ('year__isnull', True)), models.Q(('doc_number__isnull', False), ('serial__gte', 1), ('year__isnull', False)), _connector='OR'), name='notice_doc_number_parts'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("doc_number__isnull", True),
+                        ("serial__isnull", True),
+                        ("year__isnull", True),
+                    ),
+                    models.Q(
+                        ("doc_number__isnull", False), ("serial__gte", 1), ("year__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="notice_doc_number_parts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_on__gte', datetime.date(1949, 1, 1))), name='notice_signed_on_sensible'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("signed_on__gte", datetime.date(1949, 1, 1))),
+                name="notice_signed_on_sensible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_years__gte', 1), ('valid_years__lte', 100)), name='notice_valid_years_range'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_years__gte", 1), ("valid_years__lte", 100)),
+                name="notice_valid_years_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadinggroup',
-            constraint=models.UniqueConstraint(fields=('notice', 'name'), name='leading_group_name_unique', violation_error_message='同一文件中已有同名机构。'),
+            model_name="leadinggroup",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "name"),
+                name="leading_group_name_unique",
+                violation_error_message="同一文件中已有同名机构。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.UniqueConstraint(fields=('notice', 'kind', 'doc_number', 'cited_title'), name='citation_unique', violation_error_message='这条引用已经录入。'),
+            model_name="citation",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "kind", "doc_number", "cited_title"),
+                name="citation_unique",
+                violation_error_message="这条引用已经录入。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('doc_number', ''), _negated=True), models.Q(('cited_title', ''), _negated=True), _connector='OR'), name='citation_has_target'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("doc_number", ""), _negated=True),
+                    models.Q(("cited_title", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="citation_has_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attachment',
-            constraint=models.UniqueConstraint(fields=('notice', 'label'), name='attachment_label_unique', violation_error_message='同一文件中已有这个附件编号。'),
+            model_name="attachment",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "label"),
+                name="attachment_label_unique",
+                violation_error_message="同一文件中已有这个附件编号。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='table',
-            constraint=models.UniqueConstraint(fields=('notice', 'order'), name='table_order_unique'),
+            model_name="table",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "order"), name="table_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('group', 'order'), name='membership_order_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("group", "order"), name="membership_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person_name', ''), _negated=True), models.Q(('position', ''), _negated=True), ('unit__isnull', False), _connector='OR'), name='membership_names_someone'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person_name", ""), _negated=True),
+                    models.Q(("position", ""), _negated=True),
+                    ("unit__isnull", False),
+                    _connector="OR",
+                ),
+                name="membership_names_someone",
+            ),
         ),
     ]

@@ -9,184 +9,558 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0002_initial'),
+        ("documents", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('section_order', models.PositiveSmallIntegerField(default=1, verbose_name='栏目顺序')),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='清单栏目')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='序号')),
-                ('deadline_text', models.CharField(blank=True, help_text='如：2025年、持续推进', max_length=50, verbose_name='完成时限')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='完成年份')),
-                ('name', models.CharField(max_length=300, verbose_name='项目名称')),
-                ('investment_yi', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='总投资（亿元）')),
-                ('content', models.TextField(blank=True, verbose_name='建设内容')),
-                ('location', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='所在县市区')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('attachment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.attachment', verbose_name='所在附件')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='来源文件')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section_order",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="栏目顺序"),
+                ),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="清单栏目")),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="序号")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：2025年、持续推进",
+                        max_length=50,
+                        verbose_name="完成时限",
+                    ),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="完成年份",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="项目名称")),
+                (
+                    "investment_yi",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="总投资（亿元）",
+                    ),
+                ),
+                ("content", models.TextField(blank=True, verbose_name="建设内容")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=50, verbose_name="所在县市区"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="来源文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目修改记录',
-                'verbose_name_plural': 'historical 项目',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "项目修改记录",
+                "verbose_name_plural": "historical 项目",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTask',
+            name="HistoricalTask",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('section_order', models.PositiveSmallIntegerField(default=1, verbose_name='栏目顺序')),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='清单栏目')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='序号')),
-                ('deadline_text', models.CharField(blank=True, help_text='如：2025年、持续推进', max_length=50, verbose_name='完成时限')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='完成年份')),
-                ('content', models.TextField(verbose_name='事项内容')),
-                ('measures', models.TextField(blank=True, verbose_name='主要措施')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('attachment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.attachment', verbose_name='所在附件')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.notice', verbose_name='来源文件')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section_order",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="栏目顺序"),
+                ),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="清单栏目")),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="序号")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：2025年、持续推进",
+                        max_length=50,
+                        verbose_name="完成时限",
+                    ),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="完成年份",
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="事项内容")),
+                ("measures", models.TextField(blank=True, verbose_name="主要措施")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.notice",
+                        verbose_name="来源文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务修改记录',
-                'verbose_name_plural': 'historical 任务事项',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "任务修改记录",
+                "verbose_name_plural": "historical 任务事项",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_order', models.PositiveSmallIntegerField(default=1, verbose_name='栏目顺序')),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='清单栏目')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='序号')),
-                ('deadline_text', models.CharField(blank=True, help_text='如：2025年、持续推进', max_length=50, verbose_name='完成时限')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='完成年份')),
-                ('name', models.CharField(max_length=300, verbose_name='项目名称')),
-                ('investment_yi', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='总投资（亿元）')),
-                ('content', models.TextField(blank=True, verbose_name='建设内容')),
-                ('location', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='所在县市区')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='%(class)ss', to='documents.attachment', verbose_name='所在附件')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='documents.notice', verbose_name='来源文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section_order",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="栏目顺序"),
+                ),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="清单栏目")),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="序号")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：2025年、持续推进",
+                        max_length=50,
+                        verbose_name="完成时限",
+                    ),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="完成年份",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="项目名称")),
+                (
+                    "investment_yi",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="总投资（亿元）",
+                    ),
+                ),
+                ("content", models.TextField(blank=True, verbose_name="建设内容")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=50, verbose_name="所在县市区"
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="%(class)ss",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="documents.notice",
+                        verbose_name="来源文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目',
-                'verbose_name_plural': '项目',
-                'ordering': ['notice', 'section_order', 'number'],
-                'abstract': False,
+                "verbose_name": "项目",
+                "verbose_name_plural": "项目",
+                "ordering": ["notice", "section_order", "number"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_order', models.PositiveSmallIntegerField(default=1, verbose_name='栏目顺序')),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='清单栏目')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='序号')),
-                ('deadline_text', models.CharField(blank=True, help_text='如：2025年、持续推进', max_length=50, verbose_name='完成时限')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='完成年份')),
-                ('content', models.TextField(verbose_name='事项内容')),
-                ('measures', models.TextField(blank=True, verbose_name='主要措施')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='%(class)ss', to='documents.attachment', verbose_name='所在附件')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='documents.notice', verbose_name='来源文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section_order",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="栏目顺序"),
+                ),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="清单栏目")),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="序号")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：2025年、持续推进",
+                        max_length=50,
+                        verbose_name="完成时限",
+                    ),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="完成年份",
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="事项内容")),
+                ("measures", models.TextField(blank=True, verbose_name="主要措施")),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="%(class)ss",
+                        to="documents.attachment",
+                        verbose_name="所在附件",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="documents.notice",
+                        verbose_name="来源文件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务事项',
-                'verbose_name_plural': '任务事项',
-                'ordering': ['notice', 'section_order', 'number'],
-                'abstract': False,
+                "verbose_name": "任务事项",
+                "verbose_name_plural": "任务事项",
+                "ordering": ["notice", "section_order", "number"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '牵头单位'), ('responsible', '责任单位'), ('cooperating', '配合单位')], default='responsible', max_length=12, verbose_name='角色')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='projects.project', verbose_name='项目')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsibilities', to='documents.unit', verbose_name='单位')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='projects.task', verbose_name='任务事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "牵头单位"),
+                            ("responsible", "责任单位"),
+                            ("cooperating", "配合单位"),
+                        ],
+                        default="responsible",
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsibilities",
+                        to="documents.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="projects.task",
+                        verbose_name="任务事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任分工',
-                'verbose_name_plural': '责任分工',
-                'ordering': ['role', 'order'],
+                "verbose_name": "责任分工",
+                "verbose_name_plural": "责任分工",
+                "ordering": ["role", "order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResponsibility',
+            name="HistoricalResponsibility",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '牵头单位'), ('responsible', '责任单位'), ('cooperating', '配合单位')], default='responsible', max_length=12, verbose_name='角色')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.unit', verbose_name='单位')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='项目')),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.task', verbose_name='任务事项')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "牵头单位"),
+                            ("responsible", "责任单位"),
+                            ("cooperating", "配合单位"),
+                        ],
+                        default="responsible",
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.task",
+                        verbose_name="任务事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任分工修改记录',
-                'verbose_name_plural': 'historical 责任分工',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "责任分工修改记录",
+                "verbose_name_plural": "historical 责任分工",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('notice', 'section_order', 'number'), name='project_number_unique', violation_error_message='该清单栏目中已有这个序号。'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "section_order", "number"),
+                name="project_number_unique",
+                violation_error_message="该清单栏目中已有这个序号。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('investment_yi__gte', 0)), name='project_investment_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("investment_yi__gte", 0)),
+                name="project_investment_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline_year__gte', 1949), ('deadline_year__lte', 2100)), name='project_deadline_year_range'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline_year__gte", 1949), ("deadline_year__lte", 2100)),
+                name="project_deadline_year_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('notice', 'section_order', 'number'), name='task_number_unique', violation_error_message='该清单栏目中已有这个序号。'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "section_order", "number"),
+                name="task_number_unique",
+                violation_error_message="该清单栏目中已有这个序号。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline_year__gte', 1949), ('deadline_year__lte', 2100)), name='task_deadline_year_range'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline_year__gte", 1949), ("deadline_year__lte", 2100)),
+                name="task_deadline_year_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('project__isnull', False), ('task__isnull', True)), models.Q(('project__isnull', True), ('task__isnull', False)), _connector='OR'), name='responsibility_one_item', violation_error_message='责任分工须且只能属于一个项目或一个任务。'),
+            model_name="responsibility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("project__isnull", False), ("task__isnull", True)),
+                    models.Q(("project__isnull", True), ("task__isnull", False)),
+                    _connector="OR",
+                ),
+                name="responsibility_one_item",
+                violation_error_message="责任分工须且只能属于一个项目或一个任务。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('project', 'unit', 'role'), name='responsibility_project_unique', violation_error_message='这个单位在该项目中已有同样的角色。'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("project__isnull", False)),
+                fields=("project", "unit", "role"),
+                name="responsibility_project_unique",
+                violation_error_message="这个单位在该项目中已有同样的角色。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(condition=models.Q(('task__isnull', False)), fields=('task', 'unit', 'role'), name='responsibility_task_unique', violation_error_message='这个单位在该任务中已有同样的角色。'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("task__isnull", False)),
+                fields=("task", "unit", "role"),
+                name="responsibility_task_unique",
+                violation_error_message="这个单位在该任务中已有同样的角色。",
+            ),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Benchmarks. Each one creates its own database on the embedded server and drops it after."""

@@ -1,0 +1,57 @@
+import hashlib
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def import_store_path(digest: str):
+    return settings.MEDIA_ROOT / "imports" / f"{digest}.txt"
+
+
+class IssueImportForm(forms.Form):
+    """Step 1 of the admin import: the issue's text file, checked by content, not by name."""
+
+    file = forms.FileField(
+        label=_("公报文本文件"),
+        help_text=_("由公报 PDF 提取的纯文本（UTF-8 或 GB18030 编码），不超过 20 MB。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("文件过大：不能超过 20 MB。"))
+        data = upload.read()
+        if not data.strip():
+            raise forms.ValidationError(_("文件是空的。"))
+        if b"\x00" in data[:4096]:
+            raise forms.ValidationError(_("这不是文本文件（看起来是二进制文件，如 PDF 或 Word）。"))
+        return data
+
+    def store(self) -> str:
+        """Keep the upload outside every static path until the import is confirmed."""
+        data = self.cleaned_data["file"]
+        digest = hashlib.sha256(data).hexdigest()
+        path = import_store_path(digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return digest
+
+
+class IssueImportConfirmForm(forms.Form):
+    """Step 2: confirm the import of a stored upload, named by its SHA-256."""
+
+    digest = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_digest(self):
+        digest = self.cleaned_data["digest"]
+        if not _SHA256.match(digest) or not import_store_path(digest).exists():
+            raise forms.ValidationError(_("上传的文件已失效，请重新上传。"))
+        return digest
+
+    def data_bytes(self) -> bytes:
+        return import_store_path(self.cleaned_data["digest"]).read_bytes()

@@ -1,0 +1,80 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from documents.importer import ImportFormatError
+from documents.services import issue_import
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class Command(BaseCommand):
+    help = "Import an issue's plain text as draft records (or only report on it with --dry-run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="the issue's text (UTF-8 or GB18030)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse and report, write nothing"
+        )
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the issue after loading"
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, json: bool, publish: bool, **options):
+        try:
+            if file.stat().st_size > MAX_BYTES:
+                raise CommandError(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB）：{file}")
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"无法读取文件 {file}：{error.strerror or error}") from error
+        progress = None if json else self._progress
+        try:
+            outcome = issue_import(data=data, publish=publish, dry_run=dry_run, progress=progress)
+        except ImportFormatError as error:
+            raise CommandError(f"{file}：{error}（未写入任何数据）") from error
+        if json:
+            self.stdout.write(_dumps(outcome.report))
+        else:
+            self._summary(outcome, dry_run=dry_run)
+
+    def _progress(self, message: str) -> None:
+        self.stderr.write(message, ending="\n")
+        sys.stderr.flush()
+
+    def _summary(self, outcome, *, dry_run: bool) -> None:
+        report = outcome.report
+        issue = report["issue"]
+        self.stdout.write(
+            f"{issue['year']}年第{issue['number']}号（总第{issue['total_number']}号），"
+            f"{issue['published_on']}出版，{len(report['notices'])} 件文件："
+        )
+        for notice in report["notices"]:
+            extras = []
+            for key, label in (("projects", "项目"), ("tasks", "事项"), ("tables", "表格")):
+                if notice.get(key):
+                    extras.append(f"{label} {notice[key]}")
+            if notice.get("groups"):
+                extras.append(f"领导小组 {len(notice['groups'])}")
+            self.stdout.write(
+                f"  第{notice.get('page') or '?'}页  {notice.get('doc_number') or '（无字号）'}  "
+                f"{notice['title']}" + (f"（{'，'.join(extras)}）" if extras else "")
+            )
+        for warning in report.get("warnings", []):
+            self.stdout.write(self.style.WARNING(f"  注意：{warning}"))
+        if dry_run:
+            self.stdout.write("试运行：未写入任何数据。")
+        elif outcome.changed:
+            self.stdout.write(
+                self.style.SUCCESS(f"已导入，状态：{outcome.issue.get_status_display()}。")
+            )
+        else:
+            self.stdout.write(
+                f"数据库中已有相同内容，没有变化（状态：{outcome.issue.get_status_display()}）。"
+            )
+
+
+def _dumps(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,597 @@
+"""Search as a visitor uses it: /search/?q=… over published notices."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from documents import search
+from documents.models import Citation, MembershipRole, SearchEntry, Validity
+from documents.search import index_notices, normalize, parse_query, search_notices
+from documents.tests.factories import (
+    admin_form_data,
+    make_attachment,
+    make_citation,
+    make_group,
+    make_issue,
+    make_membership,
+    make_notice,
+    make_project,
+    make_responsibility,
+    make_table,
+    make_task,
+    make_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/search/"
+
+
+def published_notice(*, signed_on=datetime.date(2022, 8, 30), year=2022, **fields):
+    """A notice in a fresh published issue, indexed as the importer and the admin do."""
+    issue = make_issue(published=True, year=year, published_on=datetime.date(year, 11, 16))
+    notice = make_notice(issue=issue, signed_on=signed_on, **fields)
+    index_notices([notice.pk])
+    return notice
+
+
+def found(client, q: str, **params) -> list[str]:
+    """Titles of the hits on the first result page, in order."""
+    response = client.get(SEARCH, {"q": q, **params})
+    assert response.status_code == 200
+    return [hit.notice.title for hit in response.context["result"].page.hits]
+
+
+def doc_numbers(response) -> list[str]:
+    return re.findall(r'data-doc-number="([^"]*)"', response.content.decode())
+
+
+# --- Document numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "咸政办函〔2022〕8号",
+        "咸政办函[2022]8号",
+        "咸政办函(2022)8号",
+        "咸政办函（2022）8号",
+        "咸政办函【2022】8号",
+        "咸政办函［２０２２］８号",
+        "咸政办函 2022年 第8号",
+        "咸政办函2022第8号",
+        "咸政办函〔2022〕08",
+        " 咸政办函〔2022〕8号。",
+    ],
+)
+def test_every_form_of_a_document_number_goes_to_that_notice(client, typed):
+    eight = published_notice(title="编纂方案的通知", doc_number="咸政办函〔2022〕8号")
+    published_notice(title="另一个通知", doc_number="咸政办函〔2022〕28号")
+    response = client.get(SEARCH, {"q": typed})
+    assert response.status_code == 302
+    assert response.url == eight.get_absolute_url()
+
+
+def test_8_hao_never_finds_28_hao(client):
+    published_notice(title="第二十八号文件", doc_number="咸政办函〔2022〕28号")
+    response = client.get(SEARCH, {"q": "咸政办函[2022]8号"})
+    assert response.status_code == 200
+    assert "本站未收录发文字号为 咸政办函〔2022〕8号 的文件" in response.content.decode()
+    assert doc_numbers(response) == []
+
+
+def test_an_unknown_number_shows_the_notices_that_cite_or_repeal_it(client):
+    citing = published_notice(title="引用省文件的通知", doc_number="咸政发〔2022〕11号")
+    make_citation(notice=citing, doc_number="鄂政发〔2022〕17号")
+    repealing = published_notice(title="废止旧文件的通知", doc_number="咸政发〔2022〕12号")
+    make_citation(notice=repealing, kind=Citation.Kind.REPEALS, doc_number="鄂政发〔2022〕17号")
+    unrelated = published_notice(title="无关的通知", doc_number="咸政发〔2022〕13号")
+    make_citation(notice=unrelated, doc_number="鄂政发〔2022〕7号")
+
+    response = client.get(SEARCH, {"q": "鄂政发（2022）17号"})
+
+    page = response.content.decode()
+    assert "本站未收录发文字号为 鄂政发〔2022〕17号 的文件" in page
+    assert "废止 鄂政发〔2022〕17号 的文件" in page
+    assert "引用 鄂政发〔2022〕17号 的文件" in page
+    assert sorted(doc_numbers(response)) == ["咸政发〔2022〕11号", "咸政发〔2022〕12号"]
+
+
+def test_a_draft_notice_number_is_not_redirected_to(client):
+    draft = make_notice(doc_number="咸政办发〔2022〕40号", title="草稿通知")
+    index_notices([draft.pk])
+    response = client.get(SEARCH, {"q": "咸政办发〔2022〕40号"})
+    assert response.status_code == 200
+    assert "本站未收录" in response.content.decode()
+
+
+# --- Chinese full text ------------------------------------------------------------------------
+
+BODIES = {
+    "降碳": "推进长江经济带降碳减污扩绿增长十大行动。",
+    "光伏": "建设咸安区150MW渔光互补光伏发电项目。",
+    "名单": "组长：李 丽  市人民政府副市长\n成员：杨 军  市发改委主任",
+    "全角": "新建１５０ＭＷ风电场，总投资２．５亿元。",
+    "分行": "聚焦中央财经委员会明确的五\n大领域，加快项目建设。",
+    "标点": "降碳，减污。",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("碳", {"降碳", "标点"}, id="one character"),
+        pytest.param("降碳", {"降碳", "标点"}, id="two characters"),
+        pytest.param("降碳减污扩绿增长", {"降碳"}, id="long run"),
+        pytest.param("碳减污扩", {"降碳"}, id="run inside a word"),
+        pytest.param("降碳减污", {"降碳"}, id="no match across punctuation"),
+        pytest.param("降碳，减污", {"标点"}, id="punctuation typed"),
+        pytest.param("150MW", {"光伏", "全角"}, id="letters and digits"),
+        pytest.param("150mw渔光", {"光伏"}, id="mixed word and Chinese"),
+        pytest.param("50MW", set(), id="no match inside a word"),
+        pytest.param("１５０ｍｗ", {"光伏", "全角"}, id="full-width input"),
+        pytest.param("2.5亿元", {"全角"}, id="full-width text"),
+        pytest.param("李丽", {"名单"}, id="name typeset with a padding space"),
+        pytest.param("李 丽", {"名单"}, id="name typed with the space"),
+        pytest.param("五大领域", {"分行"}, id="word broken across a line"),
+        pytest.param("降碳 光伏", set(), id="all terms must match"),
+        pytest.param("项目 光伏", {"光伏"}, id="two terms"),
+        pytest.param("降碳 -减污扩绿", {"标点"}, id="exclusion of a phrase"),
+        pytest.param("降碳 -减污", set(), id="exclusion everywhere"),
+        pytest.param("碳 -扩", {"标点"}, id="exclusion of one character"),
+        pytest.param('"降碳减污扩绿"', {"降碳"}, id="quoted phrase"),
+        pytest.param("“扩绿增长”", {"降碳"}, id="Chinese quotes"),
+        pytest.param("不存在的词", set(), id="nothing"),
+    ],
+)
+def test_substring_semantics(client, query, expected):
+    for title, body in BODIES.items():
+        published_notice(title=title, body=body)
+    assert set(found(client, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "build"),
+    [
+        pytest.param(
+            "附件标题词",
+            lambda n: make_attachment(notice=n, title="附件标题词清单"),
+            id="attachment title",
+        ),
+        pytest.param(
+            "附件正文词",
+            lambda n: make_attachment(notice=n, body="这是附件正文词。"),
+            id="attachment body",
+        ),
+        pytest.param(
+            "表格单元格",
+            lambda n: make_table(notice=n, rows=[["1", "表格单元格内容"]]),
+            id="table cell",
+        ),
+        pytest.param(
+            "渔光互补",
+            lambda n: make_project(notice=n, name="咸安区渔光互补项目"),
+            id="project name",
+        ),
+        pytest.param(
+            "升压站",
+            lambda n: make_project(notice=n, content="建设升压站及配套设施"),
+            id="project content",
+        ),
+        pytest.param(
+            "垃圾分类",
+            lambda n: make_task(notice=n, content="推进垃圾分类"),
+            id="task content",
+        ),
+        pytest.param(
+            "打击整治",
+            lambda n: make_group(notice=n, name="打击整治工作领导小组"),
+            id="leading group",
+        ),
+        pytest.param(
+            "王小明",
+            lambda n: make_membership(group=make_group(notice=n), person_name="王 小明"),
+            id="member name",
+        ),
+        pytest.param(
+            "市测绘中心",
+            lambda n: make_responsibility(
+                project=make_project(notice=n),
+                unit=make_unit(full_name="咸宁市测绘地理信息中心", short_name="市测绘中心"),
+            ),
+            id="responsible unit",
+        ),
+    ],
+)
+def test_everything_a_notice_carries_is_searchable(client, query, build):
+    notice = published_notice(title="载体通知", body="正文")
+    build(notice)
+    index_notices([notice.pk])
+    assert found(client, query) == ["载体通知"]
+
+
+# --- Ranking ----------------------------------------------------------------------------------
+
+
+def test_title_match_ranks_above_a_newer_body_match(client):
+    published_notice(title="正文提到", body="保障性租赁住房", signed_on=datetime.date(2022, 10, 1))
+    published_notice(title="保障性租赁住房实施方案", signed_on=datetime.date(2021, 1, 1))
+    assert found(client, "租赁住房") == ["保障性租赁住房实施方案", "正文提到"]
+
+
+def test_document_number_counts_as_title(client):
+    published_notice(
+        title="正文提到", body="咸政办函〔2022〕8号", signed_on=datetime.date(2022, 10, 1)
+    )
+    published_notice(
+        title="编纂方案", doc_number="咸政办函〔2022〕8号", signed_on=datetime.date(2021, 1, 1)
+    )
+    assert found(client, "〔2022〕8号") == ["编纂方案", "正文提到"]
+
+
+def test_attachment_title_ranks_between_title_and_body(client):
+    body = published_notice(title="甲", body="数字政府", signed_on=datetime.date(2022, 10, 3))
+    attachment = published_notice(title="乙", signed_on=datetime.date(2022, 10, 2))
+    make_attachment(notice=attachment, title="数字政府建设任务")
+    index_notices([attachment.pk, body.pk])
+    published_notice(title="数字政府实施方案", signed_on=datetime.date(2022, 10, 1))
+    assert found(client, "数字政府") == ["数字政府实施方案", "乙", "甲"]
+
+
+def test_newer_first_among_equals_and_sort_by_date(client):
+    for day, title in [(1, "项目一"), (3, "项目三"), (2, "旧项目")]:
+        published_notice(title=title, signed_on=datetime.date(2022, 5, day))
+    published_notice(title="正文", body="项目", signed_on=datetime.date(2022, 6, 1))
+    assert found(client, "项目") == ["项目三", "旧项目", "项目一", "正文"]
+    assert found(client, "项目", sort="date") == ["正文", "项目三", "旧项目", "项目一"]
+
+
+# --- Facets and filters -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def facet_corpus():
+    """Five notices mentioning 项目, one not; various years, issuers, codes and flags."""
+    rows = [
+        (2021, "咸政发〔2021〕1号", "咸宁市人民政府", True, False, None),
+        (2021, "咸政办发〔2021〕2号", "咸宁市人民政府办公室", False, True, None),
+        (2022, "咸政办发〔2022〕3号", "咸宁市人民政府办公室", True, True, None),
+        (2022, "咸政办函〔2022〕4号", "咸宁市人民政府办公室", False, False, 1),
+        (2022, "咸政发〔2022〕5号", "咸宁市人民政府", False, False, None),
+    ]
+    notices = []
+    for year, number, issuer, projects, tasks, valid_years in rows:
+        notice = published_notice(
+            year=year,
+            signed_on=datetime.date(year, 3, 1),
+            doc_number=number,
+            issuer=issuer,
+            title=f"关于{number}的通知",
+            body="推进项目建设。",
+            valid_years=valid_years,
+        )
+        if projects:
+            make_project(notice=notice)
+        if tasks:
+            make_task(notice=notice)
+        notices.append(notice)
+    published_notice(title="无关", body="别的内容")
+    index_notices([n.pk for n in notices])
+    return notices
+
+
+def facet_counts(response) -> dict[str, dict[str, int]]:
+    return {
+        facet.param: {bucket.value: bucket.count for bucket in facet.buckets}
+        for facet in response.context["result"].facets
+    }
+
+
+def test_facets_count_each_value_of_the_matches(client, facet_corpus):
+    response = client.get(SEARCH, {"q": "项目"})
+    result = response.context["result"]
+    assert (result.count, result.approximate) == (5, False)
+    assert facet_counts(response) == {
+        "year": {"2022": 3, "2021": 2},
+        "issuer": {"咸宁市人民政府办公室": 3, "咸宁市人民政府": 2},
+        "agency": {"咸政办发": 2, "咸政发": 2, "咸政办函": 1},
+        "validity": {"in_force": 4, "expired": 1},
+        "projects": {"1": 2},
+        "tasks": {"1": 2},
+    }
+
+
+def test_each_facet_counts_with_the_other_filters(client, facet_corpus):
+    response = client.get(SEARCH, {"q": "项目", "year": "2022", "issuer": "咸宁市人民政府办公室"})
+    assert response.context["result"].count == 2
+    assert facet_counts(response) == {
+        # year: only the issuer filter applies, so 2021 still shows what choosing it would give
+        "year": {"2022": 2, "2021": 1},
+        # issuer: only the year filter applies
+        "issuer": {"咸宁市人民政府办公室": 2, "咸宁市人民政府": 1},
+        "agency": {"咸政办发": 1, "咸政办函": 1},
+        "validity": {"in_force": 1, "expired": 1},
+        "projects": {"1": 1},
+        "tasks": {"1": 1},
+    }
+    assert set(doc_numbers(response)) == {"咸政办发〔2022〕3号", "咸政办函〔2022〕4号"}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"agency": "咸政发"}, {"咸政发〔2021〕1号", "咸政发〔2022〕5号"}),
+        ({"validity": "expired"}, {"咸政办函〔2022〕4号"}),
+        ({"projects": "1", "tasks": "1"}, {"咸政办发〔2022〕3号"}),
+        (
+            {"from": "2022-01-01"},
+            {"咸政办发〔2022〕3号", "咸政办函〔2022〕4号", "咸政发〔2022〕5号"},
+        ),
+        ({"to": "2021-12-31", "agency": "咸政办发"}, {"咸政办发〔2021〕2号"}),
+        ({"year": "1999"}, set()),
+    ],
+)
+def test_filters_combine_with_the_query(client, facet_corpus, params, expected):
+    response = client.get(SEARCH, {"q": "项目", **params})
+    assert set(doc_numbers(response)) == expected
+    assert response.context["result"].count == len(expected)
+
+
+def test_a_repealing_notice_shows_as_repealed_in_the_validity_facet(client, facet_corpus):
+    repealer = published_notice(title="废止通知", body="其他")
+    make_citation(notice=repealer, kind=Citation.Kind.REPEALS, doc_number="咸政发〔2021〕1号")
+    response = client.get(SEARCH, {"q": "项目", "validity": Validity.REPEALED})
+    assert doc_numbers(response) == ["咸政发〔2021〕1号"]
+
+
+def test_facet_links_keep_the_query_and_other_filters(client, facet_corpus):
+    page = client.get(SEARCH, {"q": "项目", "year": "2022"}).content.decode()
+    assert (
+        'href="?q=%E9%A1%B9%E7%9B%AE&amp;year=2022&amp;agency=%E5%92%B8%E6%94%BF%E5%8F%91"' in page
+    )
+
+
+# --- Highlighting -----------------------------------------------------------------------------
+
+
+def test_passages_are_escaped_and_only_matches_are_marked(client):
+    published_notice(
+        title="关于<b>降碳</b>的通知",
+        body='前文<script>alert("x")</script>推进降碳减污，降碳优先 & 其他。',
+    )
+    page = client.get(SEARCH, {"q": "降碳"}).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;推进<mark>降碳</mark>减污" in page
+    assert "<mark>降碳</mark>优先 &amp; 其他" in page
+    assert "&lt;b&gt;<mark>降碳</mark>&lt;/b&gt;" in page
+    assert "<b>" not in page
+
+
+def test_highlight_follows_the_original_spelling(client):
+    published_notice(title="名单", body="组长：李 丽；新建１５０ＭＷ风电")
+    result = search_notices("李丽 150mw")
+    assert "<mark>李 丽</mark>" in result.page.hits[0].passage
+    assert "<mark>１５０ＭＷ</mark>" in search.passage(
+        "新建１５０ＭＷ风电", [search._term_pattern(term) for term in parse_query("150mw").terms]
+    )
+
+
+def test_passage_is_cut_around_the_match(client):
+    published_notice(title="长文", body="前" * 500 + "关键句" + "后" * 500)
+    passage = search_notices("关键句").page.hits[0].passage
+    assert passage.startswith("…") and passage.endswith("…")
+    assert "<mark>关键句</mark>" in passage
+    assert len(passage) < search.PASSAGE_LENGTH + 30
+
+
+# --- Drafts, long documents, the index --------------------------------------------------------
+
+
+def test_drafts_are_never_found(client):
+    draft = make_notice(title="草稿降碳", body="降碳")
+    index_notices([draft.pk])
+    published_notice(title="已发布降碳")
+    assert found(client, "降碳") == ["已发布降碳"]
+    assert found(client, "草稿") == []
+
+
+def test_publishing_an_issue_makes_its_notices_findable_without_reindexing(client):
+    from documents.services import issue_publish
+
+    draft = make_notice(title="即将发布的通知")
+    index_notices([draft.pk])
+    assert found(client, "即将发布") == []
+    issue_publish(issue=draft.issue)
+    assert found(client, "即将发布") == ["即将发布的通知"]
+
+
+def test_a_notice_longer_than_tsvector_positions_is_found_at_its_end(client):
+    rng = random.Random(1)
+    body = "".join(rng.choice("的一是在不了有和人这中大为上个国我以要他") for _ in range(40_000))
+    published_notice(title="长文件", body=body + "结尾处的独特词组")
+    assert found(client, "独特词组") == ["长文件"]
+
+
+def test_a_notice_beyond_the_tsvector_size_limit_stays_fully_searchable(client):
+    rng = random.Random(2)
+    chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    body = "".join(rng.choice(chars) for _ in range(400_000))  # > 1 MB of text
+    notice = published_notice(title="超长文件", body=body + "，末尾关键词，")
+    published_notice(title="普通文件", body="关键词")
+    assert SearchEntry.objects.get(notice=notice).overflow
+    assert set(found(client, "末尾关键词")) == {"超长文件"}
+    assert set(found(client, "关键词")) == {"超长文件", "普通文件"}
+    assert found(client, body[1000:1004]) == ["超长文件"]
+    assert found(client, "关键词 -末尾") == ["普通文件"]
+
+
+def test_admin_save_reindexes_in_the_same_request(admin_client):
+    notice = published_notice(title="旧标题", body="正文")
+    url = reverse("admin:documents_notice_change", args=[notice.pk])
+    data = admin_form_data(admin_client.get(url), title="新标题降碳")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert found(admin_client, "降碳") == ["新标题降碳"]
+    assert found(admin_client, "旧标题") == []
+
+
+def test_admin_change_of_a_project_reindexes_its_notice(admin_client):
+    notice = published_notice(title="项目清单")
+    project = make_project(notice=notice, name="旧项目名")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = admin_form_data(admin_client.get(url), name="城区排水管网改造")
+    assert admin_client.post(url, data).status_code == 302
+    assert found(admin_client, "排水管网") == ["项目清单"]
+
+
+def test_admin_membership_inline_reindexes(admin_client):
+    notice = published_notice(title="成立领导小组")
+    group = make_group(notice=notice, name="数字咸宁建设领导小组")
+    make_membership(group=group, person_name="杨军", role=MembershipRole.LEADER)
+    url = reverse("admin:documents_leadinggroup_change", args=[group.pk])
+    data = admin_form_data(admin_client.get(url), **{"memberships-0-person_name": "张 三丰"})
+    assert admin_client.post(url, data).status_code == 302
+    assert found(admin_client, "张三丰") == ["成立领导小组"]
+    assert found(admin_client, "杨军") == []
+
+
+def test_rebuild_command_fills_the_index_and_works_on_an_empty_database(capsys):
+    call_command("rebuild_search_index")
+    assert "已重建 0 件" in capsys.readouterr().out
+    notice = published_notice(title="重建测试")
+    SearchEntry.objects.all().delete()
+    assert search_notices("重建测试").count == 0
+    call_command("rebuild_search_index")
+    out, err = capsys.readouterr()
+    assert "已重建 1 件" in out and "1/1" in err
+    assert [hit.notice for hit in search_notices("重建测试").page.hits] == [notice]
+
+
+def test_large_results_take_the_sampled_path_with_the_same_first_page(client, monkeypatch):
+    for day in range(1, 29):
+        published_notice(
+            title=f"通知{day}", body="推进项目建设", signed_on=datetime.date(2022, 3, day)
+        )
+    published_notice(title="项目建设方案", signed_on=datetime.date(2020, 1, 1))
+    exact = search_notices("项目建设")
+    monkeypatch.setattr(search, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(search, "SAMPLE_TARGET", 4)
+    sampled = search_notices("项目建设")
+    assert sampled.approximate and not exact.approximate
+    assert [h.notice for h in sampled.page.hits] == [h.notice for h in exact.page.hits]
+    assert sampled.page.hits[0].notice.title == "项目建设方案"
+    dated = search_notices("项目建设", sort="date", page=2)
+    assert [h.notice.title for h in dated.page.hits] == [
+        "通知8",
+        "通知7",
+        "通知6",
+        "通知5",
+        "通知4",
+        "通知3",
+        "通知2",
+        "通知1",
+        "项目建设方案",
+    ]
+    page = client.get(SEARCH, {"q": "项目建设"}).content.decode()
+    assert "约找到" in page and "数量为估计值" in page
+
+
+# --- Bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "请输入发文字号或关键词"),
+        ("   ", "请输入发文字号或关键词"),
+        ("，。！？……", "没有可查找的文字或数字"),
+        ("-降碳", "请至少输入一个要查找的关键词"),
+        ("降" * 1000, "检索词过长"),
+        ('"降碳 减污', "没有找到"),
+        ("'; DROP TABLE documents_notice; --", "没有找到"),
+        ("a & | ! <-> :* ' \\", "已忽略不含文字或数字的检索词"),
+        ("降碳:* & !减污 <-> (扩绿", "没有找到"),
+        ("\x00降碳\x07\x1b[31m", "没有找到"),
+        ("咸政办发〔二〇二二〕29号", "没有找到"),
+    ],
+)
+def test_bad_queries_give_a_normal_page_with_a_message(client, query, message):
+    published_notice(title="其他", body="其他内容")
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_invalid_utf8_and_garbage_parameters_give_a_normal_page(client):
+    published_notice(title="降碳通知")
+    for query_string in [
+        "q=%FF%FE%00",
+        "q=%E9%99%8D%E7%A2%B3&page=abc",
+        "q=%E9%99%8D%E7%A2%B3&page=-3",
+        "q=%E9%99%8D%E7%A2%B3&page=99999999999999999999",
+        "q=%E9%99%8D%E7%A2%B3&year=abc&from=2022-13-45&to=x&validity=%00&sort=%27",
+    ]:
+        response = client.get(f"{SEARCH}?{query_string}")
+        assert response.status_code == 200, query_string
+    page = client.get(f"{SEARCH}?q=%E9%99%8D%E7%A2%B3&from=2022-13-45").content.decode()
+    assert "不是有效日期" in page and "<mark>降碳</mark>通知" in page
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(q=st.text(st.characters(exclude_categories=["Cs"]), max_size=300))
+@example(q="\x00")
+@example(q="'\\''")
+@example(q='"')
+@example(q="-")
+@example(q='- -- "-"')
+@example(q="!(a|b)&c:*")
+@example(q="\u200b\ufeff")
+def test_arbitrary_queries_never_fail(client, q):
+    response = client.get(SEARCH, {"q": q, "page": q[:5], "year": q[:4]})
+    assert response.status_code in (200, 302)
+
+
+# --- Units of the module ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("李 丽", "李丽"),
+        ("１５０ＭＷ", "150mw"),
+        ("降碳，减污", "降碳,减污"),
+        ("a\u3000 b\n\tc", "a b c"),
+        ("措\n施", "措施"),
+        ("\x00降\u200b碳", "降碳"),
+    ],
+)
+def test_normalize(text, normalized):
+    assert normalize(text) == normalized
+
+
+def test_lexemes_are_characters_bigrams_and_whole_words():
+    assert search.lexemes(normalize("降碳减污 150MW")) == {
+        "降",
+        "碳",
+        "减",
+        "污",
+        "降碳",
+        "碳减",
+        "减污",
+        "150mw",
+    }
+
+
+def test_user_text_never_reaches_tsquery_syntax_unquoted():
+    parsed = parse_query("降碳 -污 a'b \\x")
+    assert search._tsquery(parsed.terms) == "'降碳' & 'a' & 'b' & 'x' & !'污'"

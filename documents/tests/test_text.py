@@ -1,0 +1,98 @@
+"""How a notice body is shown: headings nest without skipping a level, numbered sentences keep
+their number in bold, the enclosed document of a 印发 notice gets its own title."""
+
+import pytest
+
+from documents.text import body_blocks, body_outline, is_title, outline_blocks
+
+
+def shown(text: str, top: int = 3):
+    return [(b.level, b.lead, b.text) for b in outline_blocks(body_blocks(text), top=top)]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("一、总体要求", True),
+        ("（三）按时报送稿件。", True),
+        ("一、《咸宁年鉴（2022）》供稿单位及内容", True),
+        ("（一）项目申请表；", False),  # a list item
+        ("（三）三类、四类医疗救助对象：2万元。", False),
+        ("（一）加强组织保障。健全完善全市推进重大项目建设工作领导小组工作机制。", False),
+        ("一、" + "很长的标题" * 7, False),
+    ],
+)
+def test_only_short_lines_without_sentence_punctuation_are_titles(line, title):
+    assert is_title(line) is title
+
+
+def test_numbered_titles_nest_one_level_at_a_time():
+    text = "一、总体要求\n正文。\n（一）加强组织领导。\n1. 稿件。\n二、主要任务\n（一）第二个标题\n"
+    levels = [(level, line) for level, _lead, line in shown(text) if level]
+    assert levels == [
+        (3, "一、总体要求"),
+        (4, "（一）加强组织领导。"),
+        (5, "1. 稿件。"),
+        (3, "二、主要任务"),
+        (4, "（一）第二个标题"),
+    ]
+
+
+def test_a_subheading_without_a_parent_heading_does_not_skip_a_level():
+    # （一） directly under the section heading: h3, not h4 under a missing h3.
+    assert shown("（一）推动降碳减污协同增效专项指挥部。\n一、总体要求\n")[0][0] == 3
+
+
+def test_chapters_are_headings_and_articles_are_paragraphs_with_a_bold_number():
+    blocks = outline_blocks(body_blocks("第一章 总则\n第一条 为了减轻负担，制定本办法。\n"))
+    assert (blocks[0].level, blocks[0].text) == (3, "第一章 总则")
+    assert (blocks[1].level, blocks[1].lead, blocks[1].rest) == (
+        None,
+        "第一条",
+        " 为了减轻负担，制定本办法。",
+    )
+
+
+def test_a_long_numbered_paragraph_keeps_its_lead_sentence_in_bold():
+    [block] = outline_blocks(body_blocks("（一）加强组织保障。健全完善工作机制，形成合力。"))
+    assert (block.level, block.lead, block.rest) == (
+        None,
+        "（一）加强组织保障。",
+        "健全完善工作机制，形成合力。",
+    )
+
+
+def test_list_items_stay_plain_paragraphs():
+    [block] = outline_blocks(body_blocks("（一）一类医疗救助对象：城乡特困人员、孤儿；"))
+    assert (block.level, block.lead) == (None, "")
+
+
+def test_headings_deeper_than_h6_are_shown_as_bold_paragraphs():
+    text = "第一章 总则\n一、甲\n（一）乙\n1. 丙\n"
+    assert [(level, lead) for level, lead, _ in shown(text, top=4)] == [
+        (4, ""),
+        (5, ""),
+        (6, ""),
+        (None, "1. 丙"),
+    ]
+
+
+def test_the_enclosed_document_of_a_publishing_notice_gets_its_title():
+    outline = body_outline(
+        "《〈咸宁年鉴（2022）〉编纂方案》已经市人民政府同意，现印发给你们。\n"
+        "《咸宁年鉴（2022）》编纂方案\n"
+        "一、指导思想\n"
+        "坚持正确方向。\n"
+    )
+    assert [block.text for block in outline.letter] == [
+        "《〈咸宁年鉴（2022）〉编纂方案》已经市人民政府同意，现印发给你们。"
+    ]
+    assert outline.enclosed_title == "《咸宁年鉴（2022）》编纂方案"
+    # The enclosed document's headings sit under its title.
+    assert [(b.level, b.text) for b in outline.enclosed if b.level] == [(4, "一、指导思想")]
+
+
+def test_a_notice_that_encloses_nothing_is_all_letter():
+    outline = body_outline("为加强领导，决定成立领导小组。\n一、主要职责\n统筹协调。\n")
+    assert outline.enclosed_title == ""
+    assert [b.level for b in outline.letter] == [None, 3, None]
