@@ -214,6 +214,7 @@ class NoticeInline(PublishedLockMixin, admin.TabularInline):
 @admin.register(Issue)
 class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     form = IssueForm
+    ordering = ["-year", "-number"]  # explicit: the notice-count annotation groups rows
     list_display = ["__str__", "published_on", "status", "notice_count", "preview_link"]
     list_filter = ["status", "year"]
     date_hierarchy = "published_on"
