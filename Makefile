@@ -87,9 +87,10 @@ clean: stop
 
 # Search benchmark (README, "Performance"): a synthetic corpus of DOCS notices in a database of
 # its own on the embedded server, created and dropped by the run; writes var/bench/search.json.
+# KEEP=1 keeps that database; REUSE=1 reuses a kept one of the same DOCS (no loading) and keeps it.
 DOCS ?= 100000
 bench-search: install-dev
-	$(PY) -m bench.search --docs $(DOCS)
+	$(PY) -m bench.search --docs $(DOCS) $(if $(KEEP),--keep) $(if $(REUSE),--reuse) $(BENCH_ARGS)
 
 # Operations (README, "Operations"). The load test runs gunicorn as deployed against a PostgreSQL
 # of its own under var/loadtest (its fault drill stops that server, never the shared one) and

@@ -3,7 +3,9 @@
     python -m bench.search --docs 100000        (make bench-search DOCS=100000)
 
 1. Creates the database ``gazette_bench_search`` on the embedded PostgreSQL server (never the
-   portal's ``gazette`` or the tests' ``test_gazette``), migrates it, and drops it at the end.
+   portal's ``gazette`` or the tests' ``test_gazette``), migrates it, and drops it at the end
+   (``--keep`` keeps it; ``--reuse`` reuses a kept one holding ``--docs`` notices, regenerating
+   the corpus in memory only to choose the same queries, and keeps it again).
 2. Loads N synthetic notices (bench/corpus.py) through the app's write path: bulk-created rows,
    then ``documents.search.index_notices`` in batches, as the importer does; then ANALYZE.
 3. Indexes the same normalised text in tantivy with the same tokens (characters, bigrams and
@@ -34,6 +36,7 @@ BENCH_DATABASE = "gazette_bench_search"
 PROTECTED = {"gazette", "test_gazette", "postgres", "template0", "template1"}
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "var" / "bench" / "search.json"
+LOAD_TIMES = ROOT / "var" / "bench" / "search-load.json"  # of the database kept by --keep
 NOTICES_PER_ISSUE = 50
 FIRST_YEAR = 2000
 
@@ -115,6 +118,31 @@ def progress(label: str, done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
+def issue_year(docs: int, n: int) -> int:
+    """The year of the n-th issue of a corpus of `docs` notices."""
+    per_year = math.ceil(math.ceil(docs / NOTICES_PER_ISSUE) / 25)
+    return FIRST_YEAR + n // per_year
+
+
+def replay(docs: int, corpus) -> None:
+    """Generate the corpus again without writing it, so its term counts (and its random state,
+    hence the queries chosen) match a database loaded earlier by ``load`` with the same seed."""
+    for i in range(docs):
+        corpus.notice(issue_year(docs, i // NOTICES_PER_ISSUE))
+
+
+def database_exists() -> bool:
+    import psycopg
+
+    from gazette_site.embedded_db import ensure_server
+
+    with psycopg.connect(ensure_server().url("postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+        ).fetchone()
+    return row is not None
+
+
 def load(docs: int, corpus, batch: int = 1000) -> dict[str, float]:
     """Bulk-create issues, notices, projects and tasks, indexing each batch as the app does."""
     import datetime
@@ -130,7 +158,7 @@ def load(docs: int, corpus, batch: int = 1000) -> dict[str, float]:
     per_year = math.ceil(issues_needed / 25)
     issues = []
     for n in range(issues_needed):
-        year, number = FIRST_YEAR + n // per_year, n % per_year + 1
+        year, number = issue_year(docs, n), n % per_year + 1
         draft = n % 33 == 7  # about 3% of issues are unpublished drafts
         issues.append(
             Issue(
@@ -445,8 +473,9 @@ def report(queries: list[Query], docs: int, load_times: dict[str, float]) -> dic
     for kind in dict.fromkeys(q.kind for q in queries):
         members = [q for q in queries if q.kind == kind]
         classes[kind] = {
-            f"{name}_p95_ms": round(percentile([t for q in members for t in q.times[name]], 95), 2)
+            f"{name}_p{p}_ms": round(percentile([t for q in members for t in q.times[name]], p), 2)
             for name in engines
+            for p in (50, 95)
         }
     everything = {name: [t for q in queries for t in q.times[name]] for name in engines}
     return {
@@ -502,16 +531,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=10, help="timed runs per query (ours, tantivy)")
     parser.add_argument("--baseline-runs", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the database (for inspection)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards (for --reuse)"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a database kept by an earlier --keep run with the same --docs (no loading)",
+    )
     args = parser.parse_args(argv)
 
-    url = create_database()
+    from gazette_site.embedded_db import ensure_server
+
+    reuse = args.reuse and database_exists()
+    url = ensure_server().url(BENCH_DATABASE) if reuse else create_database()
+    keep = args.keep or args.reuse
     try:
         setup_django(url)
         from bench.corpus import Corpus
 
         corpus = Corpus()
-        load_times = load(args.docs, corpus)
+        if reuse:
+            from documents.models import Notice
+
+            if Notice.objects.count() != args.docs:
+                raise SystemExit(
+                    f"{BENCH_DATABASE} holds {Notice.objects.count()} notices, not {args.docs}:"
+                    " run without --reuse"
+                )
+            replay(args.docs, corpus)
+            load_times = json.loads(LOAD_TIMES.read_text(encoding="utf-8"))
+        else:
+            load_times = load(args.docs, corpus)
+            LOAD_TIMES.parent.mkdir(parents=True, exist_ok=True)
+            LOAD_TIMES.write_text(json.dumps(load_times), encoding="utf-8")
         with tempfile.TemporaryDirectory(prefix="bench-tantivy-") as directory:
             engine = Tantivy(directory)
             load_times["tantivy_s"] = engine.build()
@@ -527,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(result)
         print(f"\nwritten: {OUTPUT.relative_to(ROOT)}")
     finally:
-        if not args.keep:
+        if not keep:
             drop_database()
     return 0
 

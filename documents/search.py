@@ -14,7 +14,8 @@ The index (``SearchEntry``, one row per notice) stores the notice's lexemes as a
 ``tsvector`` under a GIN index, its normalised text (``search_text``, fields separated by line
 breaks, letter/digit words wrapped in ``WORD_MARK`` so that a substring test respects word
 edges), the normalised title and headings for ranking, the original text for passages, and
-the facet columns. A query term is answered in two steps:
+the facet columns (the year, agency code and issuer also as lexemes, ``FACET_MARKS``, so a
+filtered page is one GIN intersection). A query term is answered in two steps:
 
 1. **Candidates from the GIN index**: every lexeme of every term must be present. For terms of
    one or two Chinese characters or one word this is already exact, and PostgreSQL answers it
@@ -24,7 +25,9 @@ the facet columns. A query term is answered in two steps:
    (positions stop at 16,383, 256 per lexeme) and cannot match across fields or punctuation.
    Verification reads each candidate's text, so it runs on at most ``EXACT_LIMIT`` candidates;
    past that, counts are estimated from a verified sample and shown as approximate (“约”),
-   and the result page verifies candidates in rank order until it is full.
+   and the result page verifies candidates in rank order until it is full. Below it, the page
+   comes from the same scan as the counts, so each candidate is verified once. Verification
+   tests the short title and heading columns before the long text.
 
 A notice whose lexemes would pass tsvector's 1 MB limit is stored with an empty vector and
 ``overflow`` set; it is matched by verifying every term against its text (a partial index
@@ -98,6 +101,9 @@ OVERFLOW_LEXEME = "'#overflow'"  # the whole vector of an overflow row; no text 
 TITLE_MARK = "^"  # title and document-number lexemes are also stored as ^lexeme
 HEADING_MARK = "~"  # and heading lexemes as ~lexeme, so the index finds the ranked tiers
 SAMPLE_MARK = "#s"  # each row's sample group (0..63, a hash of its id) is a lexeme too
+# The year, agency code and issuer are lexemes too (#y2020, #a咸政办发, #i咸宁市人民政府), so
+# a filtered page is one GIN intersection instead of every match of the query read and dropped.
+FACET_MARKS = {"year": "#y", "agency": "#a", "issuer": "#i"}
 INDEX_BATCH = 200
 
 # --- Normalisation and lexemes ----------------------------------------------------------------
@@ -415,6 +421,9 @@ class _Sql:
 _TRUE = _Sql("TRUE")
 
 
+_VERIFY_COLUMNS = ("title_text", "heading_text", "search_text")
+
+
 def _contains(column: str, term: Term) -> _Sql:
     return _Sql(f"strpos({column}, %s) > 0", (term.needle,))
 
@@ -462,6 +471,7 @@ class _Plan:
 
     published: _Sql
     tsquery: str  # every lexeme the terms need ("" when there are no terms)
+    narrow: str  # tsquery of the year, agency and issuer filters' lexemes ("" when none)
     overflow: _Sql  # overflow rows (no vector) checked term by term in their text
     verify: _Sql  # what candidates must also satisfy: the longer terms, checked in the text
     filters: dict[str, _Sql]  # facet name → condition, "date" for the range
@@ -485,13 +495,21 @@ class _Plan:
             parts.append(self.verify)
         return _Sql.join(" AND ", parts)
 
+    def narrowed(self, extra: str = "") -> _Sql:
+        """``match(extra)`` and every filter, the year, agency and issuer also in the ``@@``."""
+        query = " & ".join(f"({x})" for x in (extra, self.narrow) if x)
+        return _Sql.join(" AND ", [self.match(query), self.filtered()])
+
     def filtered(self, without: str | None = None) -> _Sql:
         return _Sql.join(" AND ", [sql for name, sql in self.filters.items() if name != without])
 
 
 def _plan(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> _Plan:
+    # Not in an unpublished issue: the few draft ids are read once per query (an InitPlan),
+    # where ``IN (published issues)`` made PostgreSQL probe the issue table once per candidate
+    # (it estimates one candidate for any GIN match): 7,040 probes for 项目建设 at 100,000.
     published = _Sql(
-        "e.issue_id IN (SELECT id FROM documents_issue WHERE status = %s)",
+        "e.issue_id <> ALL(ARRAY(SELECT id FROM documents_issue WHERE status <> %s))",
         (PublicationStatus.PUBLISHED,),
     )
     verified = [t for t in parsed.positive if not t.exact_by_lexemes]
@@ -505,7 +523,12 @@ def _plan(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> 
         )
         + _Sql("))")
     )
-    checks = [_contains("e.search_text", t) for t in verified]
+    # search_text begins with title_text and heading_text, so a term found in those short
+    # columns is in search_text too: the long text (often TOASTed) is read only when needed.
+    checks = [
+        _Sql("(") + _Sql.join(" OR ", [_contains(f"e.{c}", t) for c in _VERIFY_COLUMNS]) + _Sql(")")
+        for t in verified
+    ]
     checks += [_Sql("NOT ") + _contains("e.search_text", t) for t in excluded]
     validity = _validity_sql(today)
     rank_parts = [
@@ -521,6 +544,15 @@ def _plan(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> 
     return _Plan(
         published=published,
         tsquery=_tsquery(parsed.terms) if parsed.positive else "",
+        narrow=" & ".join(
+            _quote_lexeme(f"{FACET_MARKS[name]}{value}")
+            for name, value in (
+                ("year", filters.year),
+                ("agency", filters.agency),
+                ("issuer", filters.issuer),
+            )
+            if value
+        ),
         overflow=overflow,
         verify=_Sql.join(" AND ", checks) if checks else _TRUE,
         filters=_filter_conditions(filters, validity),
@@ -566,9 +598,14 @@ _FACET_COLUMNS = {  # facet → column of the facet query's input
 }
 
 
-def _facet_counts(plan: _Plan, where: _Sql) -> tuple[int, dict[str, dict[object, int]]]:
-    """(total, {facet: {value: count}}) over rows matching `where` and the filters, each facet
-    counted with every other filter applied: one scan, grouping sets."""
+def _facet_counts(
+    plan: _Plan, where: _Sql, page: tuple[str, int, int] | None = None
+) -> tuple[int, dict[str, dict[object, int]], list[int]]:
+    """(total, {facet: {value: count}}, page ids) over rows matching `where` and the filters,
+    each facet counted with every other filter applied: one scan, grouping sets.
+
+    With `page` (sort, limit, offset) the same scan also yields the ids of that page: the
+    rows are verified once for both (a phrase's candidates are each read once, not twice)."""
     flags = _Sql.join(", ", [sql + _Sql(f" AS f_{name}") for name, sql in plan.filters.items()])
     columns = ", ".join(_FACET_COLUMNS.values())
 
@@ -585,24 +622,42 @@ def _facet_counts(plan: _Plan, where: _Sql) -> tuple[int, dict[str, dict[object,
         + plan.validity
         + _Sql(" AS validity, e.has_projects, e.has_tasks, ")
         + flags
-        + _Sql(" FROM documents_searchentry e WHERE ")
+        + _Sql(", e.notice_id, e.date, ")
+        + (plan.rank if page else _Sql("0"))
+        + _Sql(" AS rank FROM documents_searchentry e WHERE ")
         + where
         + _Sql(
             f") SELECT CASE {which} ELSE '' END, {columns}, {counts},"
-            f" count(*) FILTER (WHERE {others('')})"
-            f" FROM m GROUP BY GROUPING SETS ({sets}, ())"
+            f" count(*) FILTER (WHERE {others('')}), "
         )
+        + _page_column(page, others(""))
+        + _Sql(f" FROM m GROUP BY GROUPING SETS ({sets}, ())")
     )
     facets: dict[str, dict[object, int]] = {name: {} for name in _FACET_COLUMNS}
     total = 0
+    ids: list[int] = []
     for row in _fetch(sql):
         name, values, per_facet, overall = row[0], row[1:7], row[7:13], row[13]
         if not name:
-            total = overall
+            total, ids = overall, row[14] or []
             continue
         index = list(_FACET_COLUMNS).index(name)
         facets[name][values[index]] = per_facet[index]
-    return total, facets
+    return total, facets, ids
+
+
+def _page_column(page: tuple[str, int, int] | None, filtered: str) -> _Sql:
+    """The ids of one page of the facet query's rows (`filtered`: every filter holds)."""
+    if page is None:
+        return _Sql("NULL")
+    sort, limit, offset = page
+    order = _BY_DATE if sort == "date" else f"rank DESC, {_BY_DATE}"
+    order = order.replace("e.", "p.")
+    return _Sql(
+        f"(SELECT array_agg(p.notice_id ORDER BY {order}) FROM (SELECT * FROM m p"
+        f" WHERE {filtered} ORDER BY {order} LIMIT %s OFFSET %s) p)",
+        (limit, offset),
+    )
 
 
 def _count(where: _Sql, limit: int) -> int:
@@ -667,7 +722,7 @@ def _page_ids(plan: _Plan, sort: str, offset: int, limit: int, *, large: bool) -
     A small result is ranked in one query. A large one is ranked in two: the rows whose
     title or headings have a term, found through the index (usually few), then the newest
     of the others, found by walking the date index."""
-    where = _Sql.join(" AND ", [plan.match(), plan.filtered()])
+    where = plan.narrowed()
     need = offset + limit
     # With a filter on, the rows the filter keeps may all sit far down the date index: a
     # bitmap scan of the narrower set is the safe plan there.
@@ -676,14 +731,13 @@ def _page_ids(plan: _Plan, sort: str, offset: int, limit: int, *, large: bool) -
         return [pk for pk, _ in _newest(where, need, walk=walk)][offset:]
     if not large:
         return [pk for pk, _ in _ranked(plan, where, limit, offset)]
-    filtered = plan.filtered()
-    tiered = _ranked(plan, _Sql.join(" AND ", [plan.match(plan.tier), filtered]), need)
+    tiered = _ranked(plan, plan.narrowed(plan.tier), need)
     ranked = [pk for pk, rank in tiered if rank > 0]
     if len(ranked) < need:
         # Rows with a title lexeme but not the whole term rank 0: they join the rest by date.
         zero = [pk for pk, rank in tiered if rank == 0]
-        others = plan.match(f"!({plan.tier})") if plan.tier else plan.match()
-        rest = _newest(_Sql.join(" AND ", [others, filtered]), need, walk=walk)
+        others = plan.narrowed(f"!({plan.tier})" if plan.tier else "")
+        rest = _newest(others, need, walk=walk)
         dates = dict(_dates(zero)) | dict(rest)
         ranked += sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True)
     return ranked[offset:need]
@@ -850,16 +904,22 @@ def _search(
     large = _count(plan.match(verified=False), EXACT_LIMIT + 1) > EXACT_LIMIT
     groups = _sample_groups(plan) if large else SAMPLE_GROUPS
     where = plan.match(_sample(groups) if groups < SAMPLE_GROUPS else "")
-    total, counts = _facet_counts(plan, where)
+    requested = _page_number(page)
+    # A small result's page comes from the counting scan itself (its rows verified once).
+    fold = (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE) if not large else None
+    total, counts, folded = _facet_counts(plan, where, fold)
     scale = SAMPLE_GROUPS / groups
     result.approximate = groups < SAMPLE_GROUPS
     result.count = round(total * scale)
     result.facets = _facets(counts, filters, scale)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
-    number = min(_page_number(page), num_pages)
+    number = min(requested, num_pages)
     offset = (number - 1) * PAGE_SIZE
-    ids = _page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=large)
+    if fold and number == requested:
+        ids = folded
+    else:
+        ids = _page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=large)
     result.count = max(result.count, offset + len(ids[:PAGE_SIZE]))
     result.page = ResultPage(
         number=number,
@@ -977,6 +1037,13 @@ class IndexDocument:
     overflow: bool
 
 
+def facet_lexemes(year: int, agency_code: str, issuer: str) -> list[str]:
+    """The filter lexemes of a row (see FACET_MARKS); also used by migration 0007."""
+    # No control characters: index_notices sends the lexemes joined by WORD_MARK.
+    values = {"year": year, "agency": agency_code, "issuer": _CONTROL_RE.sub(" ", issuer)}
+    return [f"{mark}{values[name]}" for name, mark in FACET_MARKS.items() if values[name]]
+
+
 def _unit_names(items) -> list[str]:
     return [
         name
@@ -1030,7 +1097,7 @@ def notice_document(notice) -> IndexDocument:
     found = lexemes(plain)
     found.update(TITLE_MARK + x for x in lexemes(title_text))
     found.update(HEADING_MARK + x for x in lexemes(heading_text))
-    overflow = sum(len(x.encode()) for x in found) > LEXEME_BYTES_LIMIT
+    overflow = len("".join(found).encode()) > LEXEME_BYTES_LIMIT
     sample = f"{SAMPLE_MARK}{(notice.pk * 0x9E3779B1 & 0xFFFFFFFF) >> 26}"  # hash → 0..63
     issue = notice.issue
     return IndexDocument(
@@ -1050,7 +1117,13 @@ def notice_document(notice) -> IndexDocument:
         heading_text=_marked(heading_text),
         search_text=_marked(plain),
         text=FIELD_SEPARATOR.join(line.strip() for line in lines if line and line.strip()),
-        lexemes=sorted([*([OVERFLOW_LEXEME.strip("'")] if overflow else found), sample]),
+        lexemes=sorted(
+            [
+                *([OVERFLOW_LEXEME.strip("'")] if overflow else found),
+                sample,
+                *facet_lexemes(issue.year, notice.agency_code, notice.issuer),
+            ]
+        ),
         overflow=overflow,
     )
 
@@ -1065,7 +1138,8 @@ _INDEX_PREFETCH = (
 _COLUMNS = [f.name for f in IndexDocument.__dataclass_fields__.values() if f.name != "lexemes"]
 _UPSERT = (
     f"INSERT INTO documents_searchentry ({', '.join(_COLUMNS)}, vector, indexed_at)"
-    f" VALUES ({', '.join(['%s'] * len(_COLUMNS))}, array_to_tsvector(%s::text[]), now())"
+    f" VALUES ({', '.join(['%s'] * len(_COLUMNS))},"
+    " array_to_tsvector(string_to_array(%s, %s)), now())"
     " ON CONFLICT (notice_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_COLUMNS[1:], "vector", "indexed_at"])
 )
@@ -1087,7 +1161,12 @@ def index_notices(notice_ids: Iterable[int], *, notices: QuerySet | None = None)
                 notice_document(n)
                 for n in batch.select_related("issue").prefetch_related(*_INDEX_PREFETCH)
             ]
-            rows = [[getattr(d, c) for c in _COLUMNS] + [d.lexemes] for d in documents]
+            # The lexemes travel as one string (no lexeme holds WORD_MARK): psycopg adapts a
+            # list of thousands of strings one by one, a quarter of the indexing time.
+            rows = [
+                [getattr(d, c) for c in _COLUMNS] + [WORD_MARK.join(d.lexemes), WORD_MARK]
+                for d in documents
+            ]
             if rows:
                 with connection.cursor() as cursor:
                     cursor.executemany(_UPSERT, rows)
