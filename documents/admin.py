@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.docnumbers import DocNumberError, is_doc_number, parse_doc_number
 from documents.forms import IssueImportConfirmForm, IssueImportForm
 from documents.importer.records import ImportFormatError
 from documents.models import (
@@ -482,11 +482,9 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # A document number typed in any form finds exactly that notice.
-        try:
-            number = parse_doc_number(search_term)
-        except DocNumberError:
+        if not is_doc_number(search_term):
             return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(doc_number=number.canonical), False
+        return queryset.with_doc_number(search_term), False
 
     def get_urls(self):
         preview = self.admin_site.admin_view(NoticeDetailView.as_view(preview=True))

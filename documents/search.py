@@ -939,7 +939,7 @@ def _answer_doc_number(query: str, result: SearchResult) -> bool:
         return False
     published = Notice.objects.published().select_related("issue")
     result.doc_number = number.canonical
-    result.redirect_to = published.filter(doc_number=number.canonical).first()
+    result.redirect_to = published.with_doc_number(number.canonical).first()
     if result.redirect_to is None:
         result.citing = list(published.citing(number.canonical, Citation.Kind.CITES))
         result.repealing = list(published.citing(number.canonical, Citation.Kind.REPEALS))

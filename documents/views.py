@@ -15,7 +15,7 @@ from documents.models import (
     Table,
     Unit,
 )
-from documents.search import SearchFilters, search_notices
+from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import normalize_person_name
 from projects.models import Project, Task
 
@@ -144,7 +144,7 @@ def doc_number_redirect(request, number: str):
         canonical = parse_doc_number(number).canonical
     except DocNumberError as error:
         raise Http404(f"“{number[:80]}”不是有效的发文字号：{error}") from error
-    notice = Notice.objects.published().filter(doc_number=canonical).first()
+    notice = Notice.objects.published().with_doc_number(canonical).first()
     if notice is None:
         raise Http404(f"本站未收录发文字号为 {canonical} 的文件。")
     return redirect(notice, permanent=False)
@@ -206,8 +206,7 @@ class GroupListView(ListView):
     def person(self) -> str:
         """?person= as stored: padding spaces (杨 军) and characters PostgreSQL refuses (NUL)
         removed, so any input gives a page."""
-        value = "".join(ch for ch in self.request.GET.get("person", "") if ch.isprintable())
-        return normalize_person_name(value)[:30]
+        return normalize_person_name(clean_query(self.request.GET.get("person", "")))[:30]
 
     def get_queryset(self):
         groups = LeadingGroup.objects.published()
