@@ -123,6 +123,22 @@ class ListItem(models.Model):
         abstract = True
         ordering = ["notice", "section_order", "number"]
 
+    def units_in(self, role: str) -> list[Unit]:
+        """The item's units in `role`, in printed order (from prefetched responsibilities)."""
+        return [r.unit for r in self.responsibilities.all() if r.role == role]
+
+    @property
+    def lead_units(self) -> list[Unit]:
+        return self.units_in(Role.LEAD)
+
+    @property
+    def responsible_units(self) -> list[Unit]:
+        return self.units_in(Role.RESPONSIBLE)
+
+    @property
+    def cooperating_units(self) -> list[Unit]:
+        return self.units_in(Role.COOPERATING)
+
 
 class Project(ListItem):
     name = models.CharField(_("项目名称"), max_length=300)

@@ -67,9 +67,7 @@ def project_csv(request):
         ]
     )
     for project in projects:
-        units = {"responsible": [], "cooperating": [], "lead": []}
-        for responsibility in project.responsibilities.all():
-            units[responsibility.role].append(responsibility.unit.display_name)
+        leading = project.lead_units + project.responsible_units
         writer.writerow(
             [
                 project.notice.doc_number or "",
@@ -80,8 +78,8 @@ def project_csv(request):
                 project.content,
                 project.deadline_text,
                 project.location,
-                "、".join(units["lead"] + units["responsible"]),
-                "、".join(units["cooperating"]),
+                "、".join(unit.display_name for unit in leading),
+                "、".join(unit.display_name for unit in project.cooperating_units),
             ]
         )
     return response
