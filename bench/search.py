@@ -228,11 +228,11 @@ def streams(normalized: str) -> tuple[str, str]:
     """Our tokens as two whitespace-separated streams with positions: characters and words
     (for one-character and mixed queries), bigrams and words (for Chinese phrases). ``|``
     marks a boundary (punctuation, space, field), so no phrase matches across it."""
-    from documents import search
+    from documents.search import tokens as search
 
     global _PIECE
     if _PIECE is None:
-        _PIECE = re.compile(rf"[{search._HAN}]+|[^\W_{search._HAN}]+")
+        _PIECE = re.compile(rf"[{search.HAN}]+|[^\W_{search.HAN}]+")
     uni: list[str] = []
     bi: list[str] = []
     end = None
@@ -241,7 +241,7 @@ def streams(normalized: str) -> tuple[str, str]:
             uni.append("|")
             bi.append("|")
         piece = match.group()
-        if search._HAN_RUN_RE.fullmatch(piece):
+        if search.HAN_RUN_RE.fullmatch(piece):
             uni.extend(piece)
             bi.extend(map(str.__add__, piece, piece[1:]) if len(piece) > 1 else [piece])
         else:
@@ -306,13 +306,13 @@ class Tantivy:
 
     def _term(self, field: str, term) -> object:
         """The tantivy query for one of our terms on field `field` (title or all)."""
-        from documents.search import _HAN_RUN_RE, _query_lexemes
+        from documents.search import HAN_RUN_RE, query_lexemes
 
         Q = self.t.Query
         normalized = term.normalized
         uni, _ = streams(normalized)
-        if _HAN_RUN_RE.fullmatch(normalized) and len(normalized) > 1:
-            grams = _query_lexemes(normalized)
+        if HAN_RUN_RE.fullmatch(normalized) and len(normalized) > 1:
+            grams = query_lexemes(normalized)
             if len(grams) == 1:
                 return Q.term_query(self.schema, f"{field}_bi", grams[0])
             return Q.phrase_query(self.schema, f"{field}_bi", grams)

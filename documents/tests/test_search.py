@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 from documents import search
 from documents.models import Citation, MembershipRole, SearchEntry, Validity
 from documents.search import index_notices, normalize, parse_query, search_notices
+from documents.search import passages as search_passages
+from documents.search import sql as search_sql
+from documents.search import tokens as search_tokens
 from documents.tests.factories import (
     admin_form_data,
     make_attachment,
@@ -380,7 +383,8 @@ def test_highlight_follows_the_original_spelling(client):
     result = search_notices("李丽 150mw")
     assert "<mark>李 丽</mark>" in result.page.hits[0].passage
     assert "<mark>１５０ＭＷ</mark>" in search.passage(
-        "新建１５０ＭＷ风电", [search._term_pattern(term) for term in parse_query("150mw").terms]
+        "新建１５０ＭＷ风电",
+        [search_passages.term_pattern(term) for term in parse_query("150mw").terms],
     )
 
 
@@ -389,7 +393,7 @@ def test_passage_is_cut_around_the_match(client):
     passage = search_notices("关键句").page.hits[0].passage
     assert passage.startswith("…") and passage.endswith("…")
     assert "<mark>关键句</mark>" in passage
-    assert len(passage) < search.PASSAGE_LENGTH + 30
+    assert len(passage) < search_passages.PASSAGE_LENGTH + 30
 
 
 # --- Drafts, long documents, the index --------------------------------------------------------
@@ -475,6 +479,18 @@ def test_rebuild_command_fills_the_index_and_works_on_an_empty_database(capsys):
     assert [hit.notice for hit in search_notices("重建测试").page.hits] == [notice]
 
 
+def test_migrate_indexes_notices_that_have_no_index_row():
+    """Migrations never compute index rows themselves: after ``migrate`` the notices
+    without one (a database from before the index, rows a migration emptied) get one."""
+    indexed = published_notice(title="迁移前已索引")
+    missing = published_notice(title="迁移后补建索引")
+    SearchEntry.objects.filter(notice=missing).delete()
+    assert search_notices("补建索引").count == 0
+    call_command("migrate", verbosity=0)
+    assert [hit.notice for hit in search_notices("补建索引").page.hits] == [missing]
+    assert [hit.notice for hit in search_notices("迁移前已索引").page.hits] == [indexed]
+
+
 def test_large_results_take_the_sampled_path_with_the_same_first_page(client, monkeypatch):
     for day in range(1, 29):
         published_notice(
@@ -482,8 +498,8 @@ def test_large_results_take_the_sampled_path_with_the_same_first_page(client, mo
         )
     published_notice(title="项目建设方案", signed_on=datetime.date(2020, 1, 1))
     exact = search_notices("项目建设")
-    monkeypatch.setattr(search, "EXACT_LIMIT", 5)
-    monkeypatch.setattr(search, "SAMPLE_TARGET", 4)
+    monkeypatch.setattr(search_sql, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 4)
     sampled = search_notices("项目建设")
     assert sampled.approximate and not exact.approximate
     assert [h.notice for h in sampled.page.hits] == [h.notice for h in exact.page.hits]
@@ -594,4 +610,4 @@ def test_lexemes_are_characters_bigrams_and_whole_words():
 
 def test_user_text_never_reaches_tsquery_syntax_unquoted():
     parsed = parse_query("降碳 -污 a'b \\x")
-    assert search._tsquery(parsed.terms) == "'降碳' & 'a' & 'b' & 'x' & !'污'"
+    assert search_tokens.tsquery_of(parsed.terms) == "'降碳' & 'a' & 'b' & 'x' & !'污'"

@@ -1,0 +1,92 @@
+"""Search over published notices: the one package that knows how Chinese text is tokenised.
+
+Chinese has no spaces, so PostgreSQL's parsers cannot cut it into words. This package does it in
+Python, once, for both sides:
+
+* **Normalisation** (``normalize``): NFKC (full-width letters, digits and punctuation become
+  ASCII), lower case, control characters dropped, and layout spaces between two Chinese
+  characters removed (``李 丽`` is 李丽, ``措 施`` is 措施). Every other run of spaces is one space.
+* **Lexemes** (``lexemes``): each run of Chinese characters gives its characters (so one-character
+  queries work) and its overlapping character pairs (bigrams, as Lucene's CJK analyser); each run
+  of other letters or digits is one word (``150mw``, ``2022``), so ``8`` never matches ``28``.
+
+The index (``SearchEntry``, one row per notice) stores the notice's lexemes as a position-less
+``tsvector`` under a GIN index, its normalised text (``search_text``, fields separated by line
+breaks, letter/digit words wrapped in ``WORD_MARK`` so that a substring test respects word
+edges), the normalised title and headings for ranking, the original text for passages, and
+the facet columns (the year, agency code and issuer also as lexemes, ``FACET_MARKS``, so a
+filtered page is one GIN intersection). A query term is answered in two steps:
+
+1. **Candidates from the GIN index**: every lexeme of every term must be present. For terms of
+   one or two Chinese characters or one word this is already exact, and PostgreSQL answers it
+   from the index without reading the stored vectors.
+2. **Verification** of longer terms: ``strpos(search_text, term) > 0``, exact substring
+   semantics that, unlike a ``<->`` phrase over bigram positions, is blind to tsvector's limits
+   (positions stop at 16,383, 256 per lexeme) and cannot match across fields or punctuation.
+   Verification reads each candidate's text, so it runs on at most ``EXACT_LIMIT`` candidates;
+   past that, counts are estimated from a verified sample and shown as approximate (“约”),
+   and the result page verifies candidates in rank order until it is full. Below it, the page
+   comes from the same scan as the counts, so each candidate is verified once. Verification
+   tests the short title and heading columns before the long text.
+
+A notice whose lexemes would pass tsvector's 1 MB limit is stored with an empty vector and
+``overflow`` set; it is matched by verifying every term against its text (a partial index
+keeps those rare rows one index probe away).
+
+Ranking: a term found in the title or document number counts 2, in an attachment title, a
+table title, a leading group's name or a unit's name 1; higher first, then newer first.
+``sort=date`` orders by date alone. Facets (year, issuer, agency code, validity, has
+projects / tasks) are counted in one grouping-sets query, each facet with every *other*
+filter applied. Passages are cut from the original text and highlighted in Python.
+
+Writes: ``index_notices(ids)`` (called by the importer's loader and the admin, inside their
+transaction) and ``rebuild_index()`` (the ``rebuild_search_index`` command).
+"""
+
+from documents.search.engine import Hit, ResultPage, SearchResult, search_notices
+from documents.search.filters import Bucket, Facet, SearchFilters
+from documents.search.indexing import (
+    facet_lexemes,
+    index_missing_notices,
+    index_notices,
+    notice_document,
+    notice_ids_of,
+    rebuild_index,
+)
+from documents.search.passages import highlight, passage
+from documents.search.sql import PAGE_SIZE
+from documents.search.tokens import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    Term,
+    clean_query,
+    lexemes,
+    normalize,
+    parse_query,
+)
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "PAGE_SIZE",
+    "Bucket",
+    "Facet",
+    "Hit",
+    "ParsedQuery",
+    "ResultPage",
+    "SearchFilters",
+    "SearchResult",
+    "Term",
+    "clean_query",
+    "facet_lexemes",
+    "highlight",
+    "index_missing_notices",
+    "index_notices",
+    "lexemes",
+    "normalize",
+    "notice_document",
+    "notice_ids_of",
+    "parse_query",
+    "passage",
+    "rebuild_index",
+    "search_notices",
+]

@@ -1,0 +1,149 @@
+"""Filters from the query string and the facets shown beside the results."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from django.http import QueryDict
+
+from documents.models import Validity
+from documents.search.tokens import clean_query
+
+# --- Filters and facets -----------------------------------------------------------------------
+
+VALIDITY_ORDER = [Validity.IN_FORCE, Validity.EXPIRED, Validity.REPEALED]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters from the query string. Anything unparsable is dropped and noted, never raised."""
+
+    year: int | None = None
+    issuer: str = ""
+    agency: str = ""
+    validity: str = ""
+    projects: bool = False
+    tasks: bool = False
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    notes: tuple[str, ...] = ()
+    params: QueryDict = field(default_factory=QueryDict, compare=False)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> SearchFilters:
+        notes: list[str] = []
+
+        def text(name: str, limit: int) -> str:
+            return clean_query(params.get(name) or "")[:limit]
+
+        def date(name: str, label: str) -> datetime.date | None:
+            value = text(name, 10)
+            try:
+                return datetime.date.fromisoformat(value) if value else None
+            except ValueError:
+                notes.append(
+                    f"{label}“{value}”不是有效日期（应为 2022-08-30 这样的格式），已忽略。"
+                )
+                return None
+
+        year = text("year", 4)
+        validity = text("validity", 16)
+        filters = cls(
+            year=int(year) if year.isascii() and year.isdigit() else None,
+            issuer=text("issuer", 100),
+            agency=text("agency", 20),
+            validity=validity if validity in Validity.values else "",
+            projects=text("projects", 1) == "1",
+            tasks=text("tasks", 1) == "1",
+            date_from=date("from", "起始日期"),
+            date_to=date("to", "截止日期"),
+        )
+        if not isinstance(params, QueryDict):
+            query = QueryDict(mutable=True)
+            query.update(params)
+            params = query
+        return replace(filters, notes=tuple(notes), params=params)
+
+    def toggled(self, param: str, value: str, selected: bool) -> QueryDict:
+        """The query string with `param` set to `value` (or removed, when `selected`), on
+        page 1: what a facet link leads to."""
+        query = self.params.copy()
+        query.pop("page", None)
+        if selected:
+            query.pop(param, None)
+        else:
+            query[param] = value
+        return query
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.year
+            or self.issuer
+            or self.agency
+            or self.validity
+            or self.projects
+            or self.tasks
+            or self.date_from
+            or self.date_to
+        )
+
+
+@dataclass
+class Bucket:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    query: QueryDict | None = None  # the query string its link leads to
+
+
+@dataclass
+class Facet:
+    param: str  # the query-string parameter this facet sets
+    label: str
+    buckets: list[Bucket]
+
+
+def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) -> list[Facet]:
+    def scaled(n: int) -> int:
+        return round(n * scale)
+
+    def buckets(name: str, label: Callable[[object], str], selected: object) -> list[Bucket]:
+        found = [(v, n) for v, n in counts[name].items() if n and v not in (None, "")]
+        return [
+            Bucket(value=str(v), label=label(v), count=scaled(n), selected=str(v) == selected)
+            for v, n in found
+        ]
+
+    years = sorted(buckets("year", str, str(filters.year or "")), key=lambda b: -int(b.value))
+    by_count = functools.partial(sorted, key=lambda b: (-b.count, b.value))
+    validity = {v: i for i, v in enumerate(VALIDITY_ORDER)}
+    labels = dict(Validity.choices)
+    facets = [
+        Facet("year", "年份", years),
+        Facet("issuer", "发文机关", by_count(buckets("issuer", str, filters.issuer))),
+        Facet("agency", "机关代字", by_count(buckets("agency", str, filters.agency))),
+        Facet(
+            "validity",
+            "效力",
+            sorted(
+                buckets("validity", lambda v: str(labels.get(v, v)), filters.validity),
+                key=lambda b: validity.get(b.value, 9),
+            ),
+        ),
+        Facet("projects", "含项目清单", _flag(counts["projects"], filters.projects, scaled)),
+        Facet("tasks", "含任务清单", _flag(counts["tasks"], filters.tasks, scaled)),
+    ]
+    for facet in facets:
+        for bucket in facet.buckets:
+            bucket.query = filters.toggled(facet.param, bucket.value, bucket.selected)
+    return [facet for facet in facets if facet.buckets]
+
+
+def _flag(counts: dict, selected: bool, scaled: Callable[[int], int]) -> list[Bucket]:
+    n = counts.get(True, 0)
+    return [Bucket(value="1", label="是", count=scaled(n), selected=selected)] if n else []
