@@ -10,7 +10,8 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         # The search index is derived data: after `migrate` (when the schema matches the code
         # again) notices that have no index row yet get one. A migration that changes what
-        # the index holds empties the rows it changes instead of recomputing them itself.
+        # the index holds does it in SQL (0007, 0009), or empties the rows it changes: never
+        # by calling the indexing code, whose later versions it would not match.
         post_migrate.connect(_index_missing_notices, sender=self)
 
 

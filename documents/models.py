@@ -129,6 +129,15 @@ class Issue(models.Model):
                 name="issue_published_has_time",
             ),
         ]
+        indexes = [
+            # Every search statement reads the ids of unpublished issues (few, whatever the
+            # archive's size): one probe of this index instead of a scan of every issue.
+            models.Index(
+                fields=["id"],
+                condition=~Q(status=PublicationStatus.PUBLISHED),
+                name="issue_unpublished_ids",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年第{self.number}号（总第{self.total_number}号）"

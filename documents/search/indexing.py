@@ -22,6 +22,7 @@ from documents.search.tokens import (
     lexemes,
     marked,
     normalize,
+    sample_group,
 )
 
 LEXEME_BYTES_LIMIT = 1_000_000  # tsvector holds at most 1 MiB of lexeme text
@@ -115,7 +116,7 @@ def notice_document(notice) -> IndexDocument:
     found.update(TITLE_MARK + x for x in lexemes(title_text))
     found.update(HEADING_MARK + x for x in lexemes(heading_text))
     overflow = len("".join(found).encode()) > LEXEME_BYTES_LIMIT
-    sample = f"{SAMPLE_MARK}{(notice.pk * 0x9E3779B1 & 0xFFFFFFFF) >> 26}"  # hash → 0..63
+    sample = f"{SAMPLE_MARK}{sample_group(notice.pk)}"
     issue = notice.issue
     return IndexDocument(
         notice_id=notice.pk,

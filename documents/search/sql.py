@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -14,6 +15,7 @@ from documents.search.tokens import (
     FACET_MARKS,
     HEADING_MARK,
     OVERFLOW_LEXEME,
+    SAMPLE_GROUPS,
     SAMPLE_MARK,
     TITLE_MARK,
     ParsedQuery,
@@ -25,8 +27,13 @@ from documents.search.tokens import (
 PAGE_SIZE = 20
 MAX_PAGE = 50  # deep pages of huge result sets are never read; narrowing the query is
 EXACT_LIMIT = 2000  # up to this many candidates, counts and facets are exact
-SAMPLE_GROUPS = 64  # every row is in one of 64 sample groups (a lexeme, see SAMPLE_MARK)
-SAMPLE_TARGET = 1500  # rows a sampled count reads, about (±3 % at one standard error)
+VERIFIED_EXACT_LIMIT = 600  # the same, when candidates' text must be read to verify a term
+PROBE_GROUPS = 2  # sample groups (of 1,024) a query's size is first estimated from
+PROBE_LIMIT = 1000  # candidates the probe counts at most (×512: past any exact limit)
+DENSE_CANDIDATES = 10_000  # from this many candidates on, pages walk the date index
+WALK_ROWS = 1000  # newest rows a one-term result's title matches are looked for in
+SAMPLE_TARGET = 800  # rows a sampled count reads, about (±3.5 % at one standard error)
+VERIFIED_SAMPLE_TARGET = 400  # the same when each row's text is read to verify a term (±5 %)
 
 # --- SQL building -----------------------------------------------------------------------------
 
@@ -91,6 +98,8 @@ class _Plan:
     tier: str  # tsquery: some term's lexemes are in the title or a heading
     rank: _Sql
     validity: _Sql
+    positive: list[Term]
+    negative: list[Term]
 
     def match(self, extra: str = "", *, verified: bool = True) -> _Sql:
         """Published rows with the lexemes (and `extra`, a tsquery), verified unless told.
@@ -108,13 +117,21 @@ class _Plan:
             parts.append(self.verify)
         return _Sql.join(" AND ", parts)
 
-    def narrowed(self, extra: str = "") -> _Sql:
+    def narrowed(self, extra: str = "", *, verified: bool = True) -> _Sql:
         """``match(extra)`` and every filter, the year, agency and issuer also in the ``@@``."""
         query = " & ".join(f"({x})" for x in (extra, self.narrow) if x)
-        return _Sql.join(" AND ", [self.match(query), self.filtered()])
+        return _Sql.join(" AND ", [self.match(query, verified=verified), self.filtered()])
 
     def filtered(self, without: str | None = None) -> _Sql:
         return _Sql.join(" AND ", [sql for name, sql in self.filters.items() if name != without])
+
+    def walked(self, extra: _Sql = _TRUE) -> _Sql:
+        """The whole query (and `extra`) as tests of each row's text, for walks of the date
+        index: a walk reads rows one by one, and the stored vector (kilobytes, out of line)
+        costs more to read than the substring tests that decide the match by themselves."""
+        terms = [_contains("e.search_text", t) for t in self.positive]
+        terms += [_Sql("NOT ") + _contains("e.search_text", t) for t in self.negative]
+        return _Sql.join(" AND ", [extra, self.published, self.filtered(), *terms])
 
 
 def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> _Plan:
@@ -172,6 +189,8 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
         tier=tier,
         rank=_Sql.join(" + ", rank_parts) if rank_parts else _Sql("0"),
         validity=validity,
+        positive=parsed.positive,
+        negative=parsed.negative,
     )
 
 
@@ -283,21 +302,66 @@ def count_rows(where: _Sql, limit: int) -> int:
     return _fetch(sql)[0][0]
 
 
-def is_large(plan: _Plan) -> bool:
-    """Whether more than EXACT_LIMIT rows have the query's lexemes (counts are then sampled)."""
-    return count_rows(plan.match(verified=False), EXACT_LIMIT + 1) > EXACT_LIMIT
+@dataclass(frozen=True)
+class Size:
+    """How a search reads its rows: the sample groups its counts read (all: exact counts)
+    and how many rows have its lexemes (counted, or estimated from the probe)."""
+
+    groups: int
+    candidates: int
+
+    @property
+    def large(self) -> bool:
+        return self.groups < SAMPLE_GROUPS
+
+    @property
+    def dense(self) -> bool:
+        """Whether a walk down the date index meets matches often enough to be the fast way
+        to the newest ones (else: the candidates, sorted by date, verified in that order)."""
+        return self.candidates >= DENSE_CANDIDATES
+
+
+def sample_size(plan: _Plan) -> Size:
+    """How many of the sample groups the counts read: all of them (exact counts) when few
+    enough rows have the query's lexemes, else about SAMPLE_TARGET rows' worth.
+
+    One statement: a count of the candidates in PROBE_GROUPS groups (a GIN intersection with
+    a small posting list, cheap however frequent the term) and, only when that probe does not
+    already show the result to be large (twice the exact limit, so that the probe's sampling
+    error rarely sends a countable result to the sampled path), the exact candidate count.
+    PostgreSQL evaluates that second subquery lazily, so a frequent term never builds the
+    bitmap of all its rows."""
+    limit = exact_limit(plan)
+    sql = (
+        _Sql("WITH p AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM ")
+        + _Sql("documents_searchentry e WHERE ")
+        + plan.match(sample_tsquery(PROBE_GROUPS), verified=False)
+        + _Sql(
+            " LIMIT %s) s) SELECT p.n, CASE WHEN p.n * %s > %s THEN NULL ELSE (",
+            (PROBE_LIMIT, SAMPLE_GROUPS, 2 * limit * PROBE_GROUPS),
+        )
+        + _Sql("SELECT count(*) FROM (SELECT 1 FROM documents_searchentry e WHERE ")
+        + plan.match(verified=False)
+        + _Sql(" LIMIT %s) c) END FROM p", (limit + 1,))
+    )
+    probe, exact = _fetch(sql)[0]
+    if exact is not None and exact <= limit:
+        return Size(groups=SAMPLE_GROUPS, candidates=exact)
+    estimate = max(probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
+    target = SAMPLE_TARGET if plan.verify is _TRUE else VERIFIED_SAMPLE_TARGET
+    groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
+    return Size(groups=groups, candidates=estimate)
+
+
+def exact_limit(plan: _Plan) -> int:
+    """Up to how many candidates counts are exact: fewer when each candidate's text must be
+    read to verify a longer term (a phrase costs a text read per candidate)."""
+    return EXACT_LIMIT if plan.verify is _TRUE else VERIFIED_EXACT_LIMIT
 
 
 def sample_tsquery(groups: int) -> str:
     """tsquery for the first `groups` sample groups."""
     return " | ".join(quote_lexeme(f"{SAMPLE_MARK}{group}") for group in range(groups))
-
-
-def sample_groups(plan: _Plan) -> int:
-    """How many of the 64 sample groups to read for about SAMPLE_TARGET rows (64: all)."""
-    probe = count_rows(plan.match(sample_tsquery(2), verified=False), SAMPLE_TARGET)
-    estimate = probe * SAMPLE_GROUPS // 2
-    return max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * SAMPLE_TARGET // max(estimate, 1))))
 
 
 # --- Ordering and the page --------------------------------------------------------------------
@@ -317,48 +381,113 @@ def _ranked(plan: _Plan, where: _Sql, limit: int, offset: int = 0) -> list[tuple
     return [(row[0], row[1]) for row in _fetch(sql)]
 
 
-def _newest(where: _Sql, limit: int, *, walk: bool) -> list[tuple[int, datetime.date]]:
-    """(notice id, date) of the newest rows matching `where`.
+def _newest(
+    plan: _Plan, extra: _Sql, tsquery: str, limit: int, *, walk: bool
+) -> list[tuple[int, datetime.date]]:
+    """(notice id, date) of the newest matching rows that also satisfy `extra` (tested on
+    the row) and `tsquery` (the same condition through the index, "" for none).
 
-    With `walk` (a large result) PostgreSQL walks the date index: a term in many notices
-    matches every few rows, so the walk reads a few dozen rows where a bitmap scan reads
-    every match and sorts them. For a small result the bitmap scan is the fast plan."""
-    sql = _Sql("SELECT e.notice_id, e.date FROM documents_searchentry e WHERE ") + where
-    with connection.cursor() as cursor:
-        if walk:
-            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = on")
+    With `walk` PostgreSQL walks the date index, testing each row's text: a term in many
+    notices matches every few rows, so the walk reads a few dozen rows where a bitmap scan
+    reads every match and sorts them. Otherwise the candidates come from the index, sorted
+    by date, and are verified in that order only until `limit` are found."""
+    if walk:
+        sql = _Sql("SELECT e.notice_id, e.date FROM documents_searchentry e WHERE ") + plan.walked(
+            extra
+        )
+    else:
+        sql = (
+            _Sql(
+                "SELECT e.notice_id, e.date FROM (SELECT e.notice_id, e.date, e.title_text,"
+                " e.heading_text, e.search_text FROM documents_searchentry e WHERE "
+            )
+            + plan.narrowed(tsquery, verified=False)
+            + _Sql(f" ORDER BY {_BY_DATE} OFFSET 0) e WHERE ")
+            + _Sql.join(" AND ", [extra, plan.verify])
+        )
+    with _date_walk(walk) as cursor:
         cursor.execute(sql.text + f" ORDER BY {_BY_DATE} LIMIT %s", (*sql.params, limit))
-        rows = cursor.fetchall()
-        if walk:
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def _date_walk(walk: bool = True) -> Iterator:
+    """A cursor on which, with `walk`, PostgreSQL walks the date index (no bitmap scans)."""
+    with connection.cursor() as cursor:
+        if not walk:
+            yield cursor
+            return
+        cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = on")
+        try:
+            yield cursor
+        finally:
             cursor.execute("SET LOCAL enable_bitmapscan = on; SET LOCAL enable_indexscan = off")
-    return [(row[0], row[1]) for row in rows]
 
 
-def page_ids(plan: _Plan, sort: str, offset: int, limit: int, *, large: bool) -> list[int]:
+def page_ids(plan: _Plan, sort: str, offset: int, limit: int, size: Size) -> list[int]:
     """Notice ids of one page, in order: rank (unless sorted by date), then newest first.
 
     A small result is ranked in one query. A large one is ranked in two: the rows whose
-    title or headings have a term, found through the index (usually few), then the newest
-    of the others, found by walking the date index."""
-    where = plan.narrowed()
+    title or headings have a term, found through the index (usually few; for one frequent
+    term, see ``_title_walk``), then the newest of the others: by walking the date index when
+    matches are dense, else by sorting the candidates by date and verifying them in that
+    order until the page is full (a phrase's few thousand candidates are not all read)."""
     need = offset + limit
-    # With a filter on, the rows the filter keeps may all sit far down the date index: a
-    # bitmap scan of the narrower set is the safe plan there.
-    walk = large and all(sql is _TRUE for sql in plan.filters.values())
+    # With a filter on, the rows the filter keeps may all sit far down the date index: the
+    # candidates, narrowed by the filters through the index, are the safe plan there.
+    walk = size.dense and all(sql is _TRUE for sql in plan.filters.values())
     if sort == "date":
-        return [pk for pk, _ in _newest(where, need, walk=walk)][offset:]
-    if not large:
-        return [pk for pk, _ in _ranked(plan, where, limit, offset)]
+        return [pk for pk, _ in _newest(plan, _TRUE, "", need, walk=walk)][offset:]
+    if not size.large:
+        return [pk for pk, _ in _ranked(plan, plan.narrowed(), limit, offset)]
+    if len(plan.positive) == 1 and walk:
+        walked = _title_walk(plan, plan.positive[0], need)
+        if walked is not None:
+            return walked[offset:need]
     tiered = _ranked(plan, plan.narrowed(plan.tier), need)
     ranked = [pk for pk, rank in tiered if rank > 0]
     if len(ranked) < need:
         # Rows with a title lexeme but not the whole term rank 0: they join the rest by date.
         zero = [pk for pk, rank in tiered if rank == 0]
-        others = plan.narrowed(f"!({plan.tier})" if plan.tier else "")
-        rest = _newest(others, need, walk=walk)
+        unranked = _Sql("(") + plan.rank + _Sql(") = 0")
+        rest = _newest(plan, unranked, f"!({plan.tier})" if plan.tier else "", need, walk=walk)
         dates = dict(_dates(zero)) | dict(rest)
         ranked += sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True)
     return ranked[offset:need]
+
+
+def _title_walk(plan: _Plan, term: Term, need: int) -> list[int] | None:
+    """The first `need` ids of a large one-term result, ranked, without ranking every row
+    whose title has the term (some 7,000 rows for 发展 at 100,000 notices); None when this
+    shortcut does not find them all.
+
+    Ranks are 3 (title and a heading), 2 (title), 1 (a heading), 0. The rank-3 rows come
+    from the index (title and heading lexemes both, usually few). The rank-2 rows are then
+    taken newest first by walking the date index over the newest WALK_ROWS rows, testing the
+    short title and heading columns: a frequent term is in a title every few dozen rows. A
+    row whose title has the term matches the query, so no long text is read, except to
+    exclude ``-terms``."""
+    both = " & ".join(
+        quote_lexeme(mark + x) for x in term.lexemes for mark in (TITLE_MARK, HEADING_MARK)
+    )
+    top = [(pk, rank) for pk, rank in _ranked(plan, plan.narrowed(both), need) if rank == 3]
+    in_title = _Sql(
+        "strpos(e.title_text, %s) > 0 AND strpos(e.heading_text, %s) = 0",
+        (term.needle, term.needle),
+    )
+    sql = (
+        _Sql(f"SELECT e.notice_id FROM (SELECT * FROM documents_searchentry e ORDER BY {_BY_DATE}")
+        + _Sql(" LIMIT %s) e WHERE ", (WALK_ROWS,))
+        + plan.walked(in_title)
+        + _Sql(f" ORDER BY {_BY_DATE} LIMIT %s", (need - len(top),))
+    )
+    with _date_walk() as cursor:
+        cursor.execute(sql.text, sql.params)
+        walked = [row[0] for row in cursor.fetchall()]
+    if len(top) + len(walked) < need:
+        return None
+    dates = dict(_dates([pk for pk, _ in top]))
+    return sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True) + walked
 
 
 def _dates(ids: list[int]) -> list[tuple[int, datetime.date]]:

@@ -19,7 +19,17 @@ MAX_WORD_LENGTH = 64  # longer letter/digit words are indexed by their first 64 
 OVERFLOW_LEXEME = "'#overflow'"  # the whole vector of an overflow row; no text yields '#'
 TITLE_MARK = "^"  # title and document-number lexemes are also stored as ^lexeme
 HEADING_MARK = "~"  # and heading lexemes as ~lexeme, so the index finds the ranked tiers
-SAMPLE_MARK = "#s"  # each row's sample group (0..63, a hash of its id) is a lexeme too
+SAMPLE_MARK = "#s"  # each row's sample group (a hash of its id) is a lexeme too: #s0 … #s1023
+SAMPLE_BITS = 10
+SAMPLE_GROUPS = 1 << SAMPLE_BITS  # a group holds about 1 row in 1,024
+
+
+def sample_group(notice_id: int) -> int:
+    """The sample group of a row: Fibonacci hashing of its id, the top SAMPLE_BITS bits (the
+    same arithmetic as migration 0009's SQL)."""
+    return (notice_id * 0x9E3779B1 & 0xFFFFFFFF) >> (32 - SAMPLE_BITS)
+
+
 # The year, agency code and issuer are lexemes too (#y2020, #a咸政办发, #i咸宁市人民政府), so
 # a filtered page is one GIN intersection instead of every match of the query read and dropped.
 FACET_MARKS = {"year": "#y", "agency": "#a", "issuer": "#i"}

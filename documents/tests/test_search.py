@@ -479,6 +479,18 @@ def test_rebuild_command_fills_the_index_and_works_on_an_empty_database(capsys):
     assert [hit.notice for hit in search_notices("重建测试").page.hits] == [notice]
 
 
+@pytest.mark.parametrize("notice_id", [1, 2, 63, 64, 12_345, 987_654, 2**31 - 1])
+def test_sample_groups_match_the_arithmetic_of_migration_0009(notice_id):
+    """Rows indexed by Python and rows rewritten by the migration's SQL fall in one group."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (((%s::bigint * 2654435761) & 4294967295) >> 22)::int", [notice_id])
+        in_sql = cursor.fetchone()[0]
+    assert in_sql == search_tokens.sample_group(notice_id)
+    assert 0 <= in_sql < search_tokens.SAMPLE_GROUPS
+
+
 def test_migrate_indexes_notices_that_have_no_index_row():
     """Migrations never compute index rows themselves: after ``migrate`` the notices
     without one (a database from before the index, rows a migration emptied) get one."""
@@ -499,7 +511,9 @@ def test_large_results_take_the_sampled_path_with_the_same_first_page(client, mo
     published_notice(title="项目建设方案", signed_on=datetime.date(2020, 1, 1))
     exact = search_notices("项目建设")
     monkeypatch.setattr(search_sql, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 5)
     monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 4)
+    monkeypatch.setattr(search_sql, "VERIFIED_SAMPLE_TARGET", 4)
     sampled = search_notices("项目建设")
     assert sampled.approximate and not exact.approximate
     assert [h.notice for h in sampled.page.hits] == [h.notice for h in exact.page.hits]
@@ -611,3 +625,83 @@ def test_lexemes_are_characters_bigrams_and_whole_words():
 def test_user_text_never_reaches_tsquery_syntax_unquoted():
     parsed = parse_query("降碳 -污 a'b \\x")
     assert search_tokens.tsquery_of(parsed.terms) == "'降碳' & 'a' & 'b' & 'x' & !'污'"
+
+
+# --- Large results: the sampled path gives the exact path's pages ------------------------------
+
+
+@pytest.fixture
+def varied_corpus():
+    """Sixty notices where 发展 is in every title, some headings and many bodies, 推进 in
+    about half the bodies, and the phrase 推进项目建设 in a third: enough rows for every way a
+    large result's page is found (title walk, date walk, candidates sorted by date)."""
+    notices = []
+    for n in range(60):
+        title = ["发展规划", "加快发展", "工作通知", "实施方案"][n % 4] + f"{n}"
+        body = "推进项目建设。" if n % 3 == 0 else ("推进工作。" if n % 2 else "其他内容。")
+        notice = published_notice(
+            title=title,
+            body=body + ("坚持高质量发展。" if n % 5 else ""),
+            signed_on=datetime.date(2010 + n % 13, 1 + n % 12, 1 + n % 27),
+            year=2010 + n % 13,
+        )
+        if n % 7 == 0:
+            make_attachment(notice=notice, title="发展目标")
+            index_notices([notice.pk])
+        notices.append(notice)
+    return notices
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize(
+    "query, params",
+    [
+        ("发展", {}),
+        ("推进", {}),
+        ("推进项目建设", {}),
+        ("“项目建设”", {}),
+        ("发展 推进 -工作", {}),
+        ("发展", {"year": "2015"}),
+        ("推进", {"validity": "in_force"}),
+    ],
+)
+def test_sampled_results_page_exactly_as_counted_ones(
+    varied_corpus, monkeypatch, query, params, sort, dense
+):
+    """Counts of a large result are estimates; its pages are not. Whatever way a page of a
+    large result is found (by the ranked title rows and a walk of the date index, or by the
+    candidates sorted by date), it is the page the exact path ranks."""
+    filters = search.SearchFilters.from_params(params)
+    exact = [
+        [h.notice.pk for h in search_notices(query, filters=filters, sort=sort, page=n).page.hits]
+        for n in (1, 2, 3)
+    ]
+    assert exact[0], "the query must find something for the comparison to mean anything"
+    monkeypatch.setattr(search_sql, "EXACT_LIMIT", 3)
+    monkeypatch.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 3)
+    monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 2)
+    monkeypatch.setattr(search_sql, "VERIFIED_SAMPLE_TARGET", 2)
+    monkeypatch.setattr(search_sql, "DENSE_CANDIDATES", 1 if dense else 10**9)
+    monkeypatch.setattr(search_sql, "WALK_ROWS", 40)
+    sampled = [search_notices(query, filters=filters, sort=sort, page=n) for n in (1, 2, 3)]
+    assert sampled[0].approximate
+    assert [[h.notice.pk for h in r.page.hits] for r in sampled] == exact
+
+
+def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
+    """Rank 3 (title and an attachment title) comes before rank 2 (title) whatever the dates,
+    also when the page of a large result is found by walking the date index."""
+    older = published_notice(title="发展规划甲", signed_on=datetime.date(2001, 1, 1), year=2001)
+    make_attachment(notice=older, title="发展目标表")
+    index_notices([older.pk])
+    newer = [
+        published_notice(title=f"发展通知{n}", signed_on=datetime.date(2020, 1, 1 + n))
+        for n in range(5)
+    ]
+    monkeypatch.setattr(search_sql, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 1)
+    monkeypatch.setattr(search_sql, "DENSE_CANDIDATES", 1)
+    result = search_notices("发展")
+    assert result.approximate
+    assert [h.notice for h in result.page.hits] == [older, *reversed(newer)]
