@@ -45,6 +45,10 @@ class LoadResult:
     issue: Issue | None = None
     counts: dict[str, Counter] = field(default_factory=dict)
     units_created: list[str] = field(default_factory=list)
+    # A new issue has no rows yet: its rows are created without looking them up first, and
+    # remembered by natural key, so that a key printed twice still updates one row.
+    new_issue: bool = False
+    created: dict[tuple, models.Model] = field(default_factory=dict, repr=False)
 
     def count(self, model: type[models.Model], outcome: str, n: int = 1) -> None:
         self.counts.setdefault(model._meta.model_name, Counter())[outcome] += n
@@ -114,10 +118,13 @@ class UnitResolver:
 
 def _sync(result: LoadResult, model, lookup: dict, values: dict):
     """get-or-create by `lookup`; save only the fields of `values` that differ."""
-    obj = model.objects.filter(**lookup).first()
+    key = (model, tuple(sorted(lookup.items())))
+    obj = result.created.get(key) if result.new_issue else model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         result.count(model, "created")
+        if result.new_issue:
+            result.created[key] = obj
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
@@ -133,6 +140,8 @@ def _sync(result: LoadResult, model, lookup: dict, values: dict):
 
 def _prune(result: LoadResult, queryset: models.QuerySet, keep_ids: list[int]) -> None:
     """Delete the rows of `queryset` the imported file no longer has."""
+    if result.new_issue:
+        return
     stale = queryset.exclude(pk__in=keep_ids)
     for obj in stale:  # one by one, so each deletion is kept in the history
         obj._change_reason = "导入时删除"
@@ -147,6 +156,7 @@ def load_issue(parsed: ParsedIssue, *, progress: Progress | None = None) -> Load
     units = UnitResolver(result)
     issue = _load_issue_row(result, parsed)
     result.issue = issue
+    result.new_issue = result.counts["issue"]["created"] == 1
     keep = []
     for position, parsed_notice in enumerate(parsed.notices, start=1):
         if progress:

@@ -1,0 +1,52 @@
+"""Issues of the gazette, the notices in them, and what the notices contain or set up.
+
+A package (past STYLE's ~500 lines as one module): ``issues``, ``notices`` (with attachments,
+tables and citations), ``units`` (units, aliases, leading groups and their members) and
+``search_index``. Everything is re-exported here: import from ``documents.models``.
+"""
+
+from documents.models.issues import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Issue,
+    IssueQuerySet,
+    PublicationStatus,
+    Validity,
+    issue_pdf_path,
+)
+from documents.models.notices import Attachment, Citation, Notice, NoticeQuerySet, Table
+from documents.models.search_index import SearchEntry
+from documents.models.units import (
+    LeadingGroup,
+    LeadingGroupQuerySet,
+    Membership,
+    MembershipRole,
+    Unit,
+    UnitAlias,
+    UnitKind,
+    UnitQuerySet,
+)
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "Attachment",
+    "Citation",
+    "Issue",
+    "IssueQuerySet",
+    "LeadingGroup",
+    "LeadingGroupQuerySet",
+    "Membership",
+    "MembershipRole",
+    "Notice",
+    "NoticeQuerySet",
+    "PublicationStatus",
+    "SearchEntry",
+    "Table",
+    "Unit",
+    "UnitAlias",
+    "UnitKind",
+    "UnitQuerySet",
+    "Validity",
+    "issue_pdf_path",
+]

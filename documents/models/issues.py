@@ -1,0 +1,160 @@
+"""Issues of the gazette, and the statuses shared by issues and notices."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from documents.validators import validate_pdf
+
+FIRST_YEAR = 1949
+LAST_YEAR = 2100
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", _("有效")
+    EXPIRED = "expired", _("已失效")
+    REPEALED = "repealed", _("已废止")
+
+
+# --- Issues -----------------------------------------------------------------------------------
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self) -> IssueQuerySet:
+        """Issues the public may see. The only door to public pages, feeds and search."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def latest_first(self) -> IssueQuerySet:
+        return self.order_by("-year", "-number")
+
+    def _notices(self) -> models.QuerySet:
+        # Notice is defined after Issue (documents.models.notices imports this module).
+        return self.model._meta.get_field("notices").related_model.objects.all()
+
+    def with_contents(self) -> IssueQuerySet:
+        """Issues with their notices in printed order (the table of contents), in one query."""
+        return self.prefetch_related(
+            models.Prefetch("notices", queryset=self._notices().order_by("order"))
+        )
+
+
+def issue_pdf_path(issue: Issue, filename: str) -> str:
+    """Stored name of an issue's PDF: from the issue, never from the uploader's file name."""
+    return f"issues/xianning-gazette-{issue.year}-{issue.number:02d}.pdf"
+
+
+class Issue(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("年份"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    number = models.PositiveSmallIntegerField(
+        _("期号（年内第几号）"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    total_number = models.PositiveIntegerField(
+        _("总期号（总第几号）"), unique=True, validators=[MinValueValidator(1)]
+    )
+    published_on = models.DateField(_("出版日期"))
+    sponsor = models.CharField(_("主办"), max_length=100, blank=True, default="咸宁市人民政府")
+    publisher = models.CharField(
+        _("编辑出版"), max_length=100, blank=True, default="咸宁市人民政府办公室"
+    )
+    phone = models.CharField(_("电话"), max_length=50, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮政编码"), max_length=10, blank=True)
+    permit_number = models.CharField(_("准印证号"), max_length=100, blank=True)
+    pdf = models.FileField(
+        _("PDF 版"),
+        upload_to=issue_pdf_path,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("公报的 PDF 版，不超过 50 MB。公开页面经由本站下载，文件名由刊期决定。"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("刊期修改记录"))
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("刊期")
+        verbose_name_plural = _("刊期")
+        ordering = ["-year", "-number"]
+        permissions = [("publish_issue", _("可以发布或撤回刊期"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="issue_year_number_unique",
+                violation_error_message=_("该年份的这一期号已经存在。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="issue_year_range",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="issue_number_positive"),
+            models.CheckConstraint(
+                condition=Q(total_number__gte=1), name="issue_total_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__gte=datetime.date(FIRST_YEAR, 1, 1)),
+                name="issue_published_on_sensible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PublicationStatus.DRAFT) | Q(published_at__isnull=False),
+                name="issue_published_has_time",
+            ),
+        ]
+        indexes = [
+            # Every search statement reads the ids of unpublished issues (few, whatever the
+            # archive's size): one probe of this index instead of a scan of every issue.
+            models.Index(
+                fields=["id"],
+                condition=~Q(status=PublicationStatus.PUBLISHED),
+                name="issue_unpublished_ids",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.number}号（总第{self.total_number}号）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:issue_detail", args=[self.year, self.number])
+
+    def clean(self) -> None:
+        if self.published_on and self.year and abs(self.published_on.year - self.year) > 1:
+            raise ValidationError({"published_on": _("出版日期与年份相差过大，请核对。")})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+    def masthead(self) -> dict[str, str]:
+        return {
+            "sponsor": self.sponsor,
+            "publisher": self.publisher,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+            "postcode": self.postcode,
+            "permit_number": self.permit_number,
+        }
+
+
+# --- Notices ----------------------------------------------------------------------------------
