@@ -16,13 +16,12 @@ from documents.search.tokens import (
     FIELD_SEPARATOR,
     HEADING_MARK,
     OVERFLOW_LEXEME,
-    SAMPLE_MARK,
     TITLE_MARK,
     WORD_MARK,
     lexemes,
     marked,
     normalize,
-    sample_group,
+    sample_lexemes,
 )
 
 LEXEME_BYTES_LIMIT = 1_000_000  # tsvector holds at most 1 MiB of lexeme text
@@ -116,7 +115,6 @@ def notice_document(notice) -> IndexDocument:
     found.update(TITLE_MARK + x for x in lexemes(title_text))
     found.update(HEADING_MARK + x for x in lexemes(heading_text))
     overflow = len("".join(found).encode()) > LEXEME_BYTES_LIMIT
-    sample = f"{SAMPLE_MARK}{sample_group(notice.pk)}"
     issue = notice.issue
     return IndexDocument(
         notice_id=notice.pk,
@@ -138,7 +136,7 @@ def notice_document(notice) -> IndexDocument:
         lexemes=sorted(
             [
                 *([OVERFLOW_LEXEME.strip("'")] if overflow else found),
-                sample,
+                *sample_lexemes(notice.pk),
                 *facet_lexemes(issue.year, notice.agency_code, notice.issuer),
             ]
         ),

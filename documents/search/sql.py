@@ -16,7 +16,7 @@ from documents.search.tokens import (
     HEADING_MARK,
     OVERFLOW_LEXEME,
     SAMPLE_GROUPS,
-    SAMPLE_MARK,
+    SAMPLE_LEVELS,
     TITLE_MARK,
     ParsedQuery,
     Term,
@@ -350,6 +350,8 @@ def sample_size(plan: _Plan) -> Size:
     estimate = max(probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
     target = SAMPLE_TARGET if plan.verify is _TRUE else VERIFIED_SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
+    if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
+        groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
     return Size(groups=groups, candidates=estimate)
 
 
@@ -360,8 +362,14 @@ def exact_limit(plan: _Plan) -> int:
 
 
 def sample_tsquery(groups: int) -> str:
-    """tsquery for the first `groups` sample groups."""
-    return " | ".join(quote_lexeme(f"{SAMPLE_MARK}{group}") for group in range(groups))
+    """tsquery for the first `groups` sample groups, in as few lexemes as SAMPLE_LEVELS allow:
+    whole blocks of 256, then of 16, then single groups."""
+    lexemes, start = [], 0
+    for mark, shift in SAMPLE_LEVELS:
+        while start + (1 << shift) <= groups:
+            lexemes.append(quote_lexeme(f"{mark}{start >> shift}"))
+            start += 1 << shift
+    return " | ".join(lexemes)
 
 
 # --- Ordering and the page --------------------------------------------------------------------

@@ -491,6 +491,25 @@ def test_sample_groups_match_the_arithmetic_of_migration_0009(notice_id):
     assert 0 <= in_sql < search_tokens.SAMPLE_GROUPS
 
 
+def test_migration_0009_writes_the_sample_lexemes_the_indexer_writes():
+    """The migration's SQL and ``index_notices`` agree on every row's sample lexemes."""
+    import importlib
+
+    from django.db import connection
+
+    notices = [published_notice(title=f"样本{n}") for n in range(12)]
+    written = dict(SearchEntry.objects.values_list("notice_id", "vector"))
+    migration = importlib.import_module("documents.migrations.0009_search_sample_groups_1024")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FORWARD)
+    rewritten = dict(SearchEntry.objects.values_list("notice_id", "vector"))
+    assert rewritten == written
+    assert all(
+        set(search_tokens.sample_lexemes(n.pk)) <= set(re.findall(r"'([^']+)'", written[n.pk]))
+        for n in notices
+    )
+
+
 def test_migrate_indexes_notices_that_have_no_index_row():
     """Migrations never compute index rows themselves: after ``migrate`` the notices
     without one (a database from before the index, rows a migration emptied) get one."""
