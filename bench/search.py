@@ -306,7 +306,7 @@ class Tantivy:
 
     def _term(self, field: str, term) -> object:
         """The tantivy query for one of our terms on field `field` (title or all)."""
-        from documents.search import HAN_RUN_RE, query_lexemes
+        from documents.search.tokens import HAN_RUN_RE, query_lexemes
 
         Q = self.t.Query
         normalized = term.normalized
