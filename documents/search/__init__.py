@@ -23,11 +23,13 @@ filtered page is one GIN intersection). A query term is answered in two steps:
 2. **Verification** of longer terms: ``strpos(search_text, term) > 0``, exact substring
    semantics that, unlike a ``<->`` phrase over bigram positions, is blind to tsvector's limits
    (positions stop at 16,383, 256 per lexeme) and cannot match across fields or punctuation.
-   Verification reads each candidate's text, so it runs on at most ``EXACT_LIMIT`` candidates;
-   past that, counts are estimated from a verified sample and shown as approximate (“约”),
-   and the result page verifies candidates in rank order until it is full. Below it, the page
-   comes from the same scan as the counts, so each candidate is verified once. Verification
-   tests the short title and heading columns before the long text.
+   Verification reads each candidate's text, so it runs on at most ``VERIFIED_EXACT_LIMIT``
+   candidates (``EXACT_LIMIT`` when nothing needs verifying); past that, counts are estimated
+   from a sample (each row is in one of 1,024 hash groups, a lexeme too, ``SAMPLE_LEVELS``)
+   and shown as approximate (“约”), and the result page verifies candidates in rank or date
+   order until it is full (``sql.page_ids``). Below it, the page comes from the same scan as
+   the counts, so each candidate is verified once. Verification tests the short title and
+   heading columns before the long text.
 
 A notice whose lexemes would pass tsvector's 1 MB limit is stored with an empty vector and
 ``overflow`` set; it is matched by verifying every term against its text (a partial index
