@@ -1,0 +1,29 @@
+"""Staff data entry: draft, review, publish. Labels come from the models' verbose names.
+
+A package (past STYLE's ~500 lines as one module): ``base`` (forms, the publication lock, the
+search index and page cache kept current on every save), ``issues`` (with import and
+publishing), ``notices``, ``units`` (units, leading groups, notice parts). Importing it
+registers every model admin; what other apps' admins build on is re-exported here.
+"""
+
+from documents.admin import issues, notices, units
+from documents.admin.base import (
+    ContentChangedMixin,
+    InlineFormSet,
+    PublishedLockMixin,
+    SearchIndexMixin,
+    canonical_doc_number,
+    issue_of,
+)
+
+__all__ = [
+    "ContentChangedMixin",
+    "InlineFormSet",
+    "PublishedLockMixin",
+    "SearchIndexMixin",
+    "canonical_doc_number",
+    "issue_of",
+    "issues",
+    "notices",
+    "units",
+]

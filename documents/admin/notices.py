@@ -1,0 +1,196 @@
+"""Notices and what they contain: attachments, tables, citations, groups, lists."""
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from documents.admin.base import (
+    CitationForm,
+    NoticeForm,
+    PublishedLockMixin,
+    SearchIndexMixin,
+)
+from documents.docnumbers import is_doc_number
+from documents.models import (
+    Attachment,
+    Citation,
+    LeadingGroup,
+    Notice,
+    Table,
+)
+from documents.views import NoticeDetailView
+from projects.models import Project, Task
+
+# --- Notices ----------------------------------------------------------------------------------
+
+
+class AttachmentInline(PublishedLockMixin, admin.StackedInline):
+    model = Attachment
+    fields = [("order", "label"), "title", "body"]
+    extra = 0
+
+
+class TableInline(PublishedLockMixin, admin.StackedInline):
+    model = Table
+    fields = [("order", "attachment"), "title", "header", "rows"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attachment":
+            notice_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Attachment.objects.filter(notice_id=notice_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CitationInline(PublishedLockMixin, admin.TabularInline):
+    model = Citation
+    form = CitationForm
+    fields = ["kind", "doc_number", "cited_title"]
+    extra = 0
+
+
+class LeadingGroupInline(PublishedLockMixin, admin.TabularInline):
+    model = LeadingGroup
+    fields = ["order", "name", "parent", "office"]
+    extra = 0
+    show_change_link = True
+    fk_name = "notice"
+
+
+class ProjectInline(PublishedLockMixin, admin.TabularInline):
+    model = Project
+    fields = [
+        "section_order",
+        "section",
+        "number",
+        "name",
+        "investment_yi",
+        "deadline_text",
+        "location",
+    ]
+    extra = 0
+    show_change_link = True
+
+
+class TaskInline(PublishedLockMixin, admin.TabularInline):
+    model = Task
+    fields = ["section_order", "section", "number", "content", "deadline_text"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Notice)
+class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+    form = NoticeForm
+    list_display = [
+        "title",
+        "doc_number",
+        "issuer",
+        "signed_on",
+        "issue",
+        "validity",
+        "issue_status",
+    ]
+    list_filter = ["issue__year", "issuer", "issue__status", "validity"]
+    list_select_related = ["issue"]
+    search_fields = ["title", "doc_number"]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["issue"]
+    readonly_fields = [
+        "agency_code",
+        "year",
+        "serial",
+        "expires_on",
+        "preview_link",
+        "investment_summary",
+    ]
+    fieldsets = [
+        (None, {"fields": ["issue", ("order", "page"), "section", "title"]}),
+        (
+            _("发文信息"),
+            {
+                "fields": [
+                    "doc_number",
+                    ("agency_code", "year", "serial"),
+                    "issuer",
+                    "addressees",
+                    "signed_on",
+                ]
+            },
+        ),
+        (
+            _("效力"),
+            {
+                "fields": [
+                    ("effective_on", "valid_years", "expires_on"),
+                    ("validity", "validity_note"),
+                ]
+            },
+        ),
+        (_("正文"), {"fields": ["body"]}),
+        (_("项目清单汇总"), {"fields": ["investment_summary"]}),
+        (_("预览"), {"fields": ["preview_link"]}),
+    ]
+    inlines = [
+        AttachmentInline,
+        TableInline,
+        CitationInline,
+        ProjectInline,
+        TaskInline,
+        LeadingGroupInline,
+    ]
+
+    @admin.display(description=_("刊期状态"), ordering="issue__status")
+    def issue_status(self, obj):
+        return obj.issue.get_status_display()
+
+    @admin.display(description=_("预览"))
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:documents_notice_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("预览公开页面"))
+
+    @admin.display(description=_("投资合计（亿元）"))
+    def investment_summary(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        rows = list(Project.objects.filter(notice=obj).section_totals())
+        if not rows:
+            return _("本文件没有项目清单。")
+        total = sum((row["total"] or Decimal("0") for row in rows), Decimal("0"))
+        count = sum(row["count"] for row in rows)
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td class='num'>{}</td><td class='num'>{}</td></tr>",
+            ((row["section"] or "—", row["count"], row["total"] or 0) for row in rows),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
+            "<tfoot><tr><th>{}</th><th class='num'>{}</th><th class='num'>{}</th></tr></tfoot>"
+            "</table>",
+            _("栏目"),
+            _("项目数"),
+            _("小计（亿元）"),
+            body,
+            _("合计"),
+            count,
+            total,
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # A document number typed in any form finds exactly that notice.
+        if not is_doc_number(search_term):
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.with_doc_number(search_term), False
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(NoticeDetailView.as_view(preview=True))
+        return [
+            path("<int:pk>/preview/", preview, name="documents_notice_preview"),
+            *super().get_urls(),
+        ]
