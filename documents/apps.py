@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 
 
@@ -15,7 +16,11 @@ class DocumentsConfig(AppConfig):
         post_migrate.connect(_index_missing_notices, sender=self)
 
 
-def _index_missing_notices(sender, using: str = "default", **kwargs) -> None:
-    from documents.search import index_missing_notices
+def _index_missing_notices(sender, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, **kwargs):
+    if using != DEFAULT_DB_ALIAS:  # the index is written through the default connection
+        return
+    from documents.search import rebuild_index
 
-    index_missing_notices(using=using, verbosity=kwargs.get("verbosity", 1))
+    indexed = rebuild_index(missing_only=True)
+    if indexed and verbosity:
+        print(f"已为 {indexed} 件文件补建检索索引。")

@@ -36,7 +36,6 @@ SERVER_SETTINGS = {
     "effective_cache_size": "4GB",
     "jit": "off",
 }
-RESTART_SETTINGS = {"shared_buffers"}  # settings a reload does not apply
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,8 @@ def _prepare(server: Server, name: str, *, tune: bool) -> None:
                         sql.Identifier(key), sql.Literal(value)
                     )
                 )
-        if RESTART_SETTINGS & SERVER_SETTINGS.keys():
-            _package().pg_ctl(["-w", "-m", "fast", "restart"], pgdata=PGDATA, user=_system_user())
+        # shared_buffers takes effect only when the server starts.
+        _package().pg_ctl(["-w", "-m", "fast", "restart"], pgdata=PGDATA, user=_system_user())
     with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:

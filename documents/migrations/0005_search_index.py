@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The index is derived data: notices already in the database are indexed after `migrate` by
-# documents.apps (index_missing_notices), with the code and models of that time, not by
+# documents.apps (rebuild_index(missing_only=True)), with the code and models of that time, not by
 # this migration (whose code would have to match every later version of the index).
 
 

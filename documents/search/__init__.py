@@ -49,7 +49,6 @@ from documents.search.engine import Hit, ResultPage, SearchResult, search_notice
 from documents.search.filters import Bucket, Facet, SearchFilters
 from documents.search.indexing import (
     facet_lexemes,
-    index_missing_notices,
     index_notices,
     notice_document,
     notice_ids_of,
@@ -81,7 +80,6 @@ __all__ = [
     "clean_query",
     "facet_lexemes",
     "highlight",
-    "index_missing_notices",
     "index_notices",
     "lexemes",
     "normalize",

@@ -173,14 +173,14 @@ def _search(
 ) -> None:
     plan = plan_search(parsed, filters, today)
     size = sample_size(plan)
-    groups, large = size.groups, size.large
-    where = plan.match(sample_tsquery(groups) if groups < SAMPLE_GROUPS else "")
+    large = size.large
+    where = plan.match(sample_tsquery(size.groups) if large else "")
     requested = _page_number(page)
     # A small result's page comes from the counting scan itself (its rows verified once).
     fold = (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE) if not large else None
     total, counts, folded = facet_counts(plan, where, fold)
-    scale = SAMPLE_GROUPS / groups
-    result.approximate = groups < SAMPLE_GROUPS
+    scale = SAMPLE_GROUPS / size.groups
+    result.approximate = large
     result.count = round(total * scale)
     result.facets = build_facets(counts, filters, scale)
 

@@ -190,30 +190,22 @@ def index_notices(notice_ids: Iterable[int], *, notices: QuerySet | None = None)
     return written
 
 
-def rebuild_index(*, progress: Callable[[int, int], None] | None = None, batch: int = 1000) -> int:
-    """Reindex every notice, in batches (each its own transaction); returns the number."""
-    ids = list(Notice.objects.order_by("pk").values_list("pk", flat=True))
+def rebuild_index(
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 1000,
+    missing_only: bool = False,
+) -> int:
+    """Reindex every notice (or, `missing_only`, those without an index row, as after
+    ``migrate``), in batches (each its own transaction); returns the number."""
+    notices = Notice.objects.filter(search_entry__isnull=True) if missing_only else Notice.objects
+    ids = list(notices.order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch):
         done += index_notices(ids[start : start + batch])
         if progress:
             progress(done, len(ids))
     return done
-
-
-def index_missing_notices(*, using: str = "default", verbosity: int = 1) -> int:
-    """Index the notices that have no index row (after ``migrate``); returns how many."""
-    missing = list(
-        Notice.objects.using(using)
-        .filter(search_entry__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if missing and verbosity:
-        print(f"Indexing {len(missing)} notices for search…")
-    for start in range(0, len(missing), 1000):
-        index_notices(missing[start : start + 1000])
-    return len(missing)
 
 
 def notice_ids_of(objects: Iterable[Model]) -> set[int]:

@@ -101,6 +101,11 @@ class _Plan:
     positive: list[Term]
     negative: list[Term]
 
+    @property
+    def verifies(self) -> bool:
+        """Whether some term must be verified in each candidate's text (a longer term)."""
+        return self.verify is not _TRUE
+
     def match(self, extra: str = "", *, verified: bool = True) -> _Sql:
         """Published rows with the lexemes (and `extra`, a tsquery), verified unless told.
 
@@ -113,7 +118,7 @@ class _Plan:
             parts.append(_Sql("e.vector @@ %s::tsquery", (query,)))
         if self.tsquery:
             parts.append(self.overflow)
-        if verified and self.verify is not _TRUE:
+        if verified and self.verifies:
             parts.append(self.verify)
         return _Sql.join(" AND ", parts)
 
@@ -348,7 +353,7 @@ def sample_size(plan: _Plan) -> Size:
     if exact is not None and exact <= limit:
         return Size(groups=SAMPLE_GROUPS, candidates=exact)
     estimate = max(probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
-    target = SAMPLE_TARGET if plan.verify is _TRUE else VERIFIED_SAMPLE_TARGET
+    target = VERIFIED_SAMPLE_TARGET if plan.verifies else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
@@ -358,7 +363,7 @@ def sample_size(plan: _Plan) -> Size:
 def exact_limit(plan: _Plan) -> int:
     """Up to how many candidates counts are exact: fewer when each candidate's text must be
     read to verify a longer term (a phrase costs a text read per candidate)."""
-    return EXACT_LIMIT if plan.verify is _TRUE else VERIFIED_EXACT_LIMIT
+    return VERIFIED_EXACT_LIMIT if plan.verifies else EXACT_LIMIT
 
 
 def sample_tsquery(groups: int) -> str:
@@ -459,8 +464,7 @@ def page_ids(plan: _Plan, sort: str, offset: int, limit: int, size: Size) -> lis
         zero = [pk for pk, rank in tiered if rank == 0]
         unranked = _Sql("(") + plan.rank + _Sql(") = 0")
         rest = _newest(plan, unranked, f"!({plan.tier})" if plan.tier else "", need, walk=walk)
-        dates = dict(_dates(zero)) | dict(rest)
-        ranked += sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True)
+        ranked += _newest_first(_dates(zero) + rest)
     return ranked[offset:need]
 
 
@@ -494,8 +498,13 @@ def _title_walk(plan: _Plan, term: Term, need: int) -> list[int] | None:
         walked = [row[0] for row in cursor.fetchall()]
     if len(top) + len(walked) < need:
         return None
-    dates = dict(_dates([pk for pk, _ in top]))
-    return sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True) + walked
+    return _newest_first(_dates([pk for pk, _ in top])) + walked
+
+
+def _newest_first(rows: list[tuple[int, datetime.date]]) -> list[int]:
+    """Ids of (id, date) rows in the order of _BY_DATE, each once."""
+    dates = dict(rows)
+    return sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True)
 
 
 def _dates(ids: list[int]) -> list[tuple[int, datetime.date]]:
