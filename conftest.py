@@ -21,6 +21,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    """A fast password hasher for the test users (in tests only: production keeps Django's
+    PBKDF2 with a million rounds, which costs 1–2 s per hash on a 2-core machine)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):

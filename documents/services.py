@@ -10,13 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.models import Issue, PublicationStatus
+from documents.permissions import PUBLISH_PERMISSION, can_publish, import_touches_public
 from gazette_site.cache import content_changed
 
-PUBLISH_PERMISSION = "documents.publish_issue"
+__all__ = [
+    "PUBLISH_PERMISSION",
+    "ImportOutcome",
+    "issue_import",
+    "issue_publish",
+    "issue_unpublish",
+]
 
 
 def _check_can_publish(user) -> None:
-    if user is not None and not user.has_perm(PUBLISH_PERMISSION):
+    if not can_publish(user):
         raise PermissionDenied("只有“审核发布”组的工作人员可以发布或撤回刊期。")
 
 
@@ -71,7 +78,9 @@ def issue_import(
 
     One transaction: the issue, its notices and everything in them are written together, the
     search index with them, and a failure anywhere writes nothing. Raises ImportFormatError
-    (a clear Chinese message) when the file is not a readable issue of the gazette.
+    (a clear Chinese message) when the file is not a readable issue of the gazette, and
+    PermissionDenied, also on a dry run, when `user` cannot publish and the import would change
+    a published issue (write into it, or move one of its notices out).
     """
     from documents.importer import build_report, decode, parse_issue
     from documents.importer.loader import load_issue
@@ -83,6 +92,15 @@ def issue_import(
     text = decode(data)
     say("解析文件结构…")
     parsed = parse_issue(text)
+    if not can_publish(user):
+        reason = import_touches_public(
+            year=parsed.year,
+            number=parsed.number,
+            total_number=parsed.total_number,
+            doc_numbers=[notice.doc_number for notice in parsed.notices],
+        )
+        if reason:
+            raise PermissionDenied(f"{reason}只有“审核发布”组的工作人员可以导入已发布的内容。")
     report = build_report(parsed)
     if dry_run:
         return ImportOutcome(report=report)

@@ -13,7 +13,6 @@ from documents.admin.base import (
     PublishedLockMixin,
     SearchIndexMixin,
     canonical_doc_number,
-    issue_of,
 )
 
 __all__ = [
@@ -22,7 +21,6 @@ __all__ = [
     "PublishedLockMixin",
     "SearchIndexMixin",
     "canonical_doc_number",
-    "issue_of",
     "issues",
     "notices",
     "units",

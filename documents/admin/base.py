@@ -5,32 +5,15 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 
 from documents.docnumbers import DocNumberError, parse_doc_number
-from documents.models import (
-    FIRST_YEAR,
-    Issue,
-    PublicationStatus,
-)
+from documents.models import FIRST_YEAR
+from documents.permissions import can_publish, draft_only, may_change
 from documents.search import index_notices, notice_ids_of
-from documents.services import (
-    PUBLISH_PERMISSION,
-)
 from gazette_site.cache import content_changed
-
-PARENT_LINKS = ("issue", "notice", "group", "project", "task")
-
-
-def issue_of(obj) -> Issue | None:
-    """The issue an admin object belongs to, following notice/group/project links upwards."""
-    for _depth in range(4):
-        if obj is None or isinstance(obj, Issue):
-            return obj
-        parents = (getattr(obj, link, None) for link in PARENT_LINKS)
-        obj = next((parent for parent in parents if parent is not None), None)
-    return None
-
 
 # --- Forms -------------------------------------------------------------------------------------
 # Rules the database enforces with a check constraint are repeated here where the constraint
@@ -110,49 +93,54 @@ class ContentChangedMixin:
         return super().log_deletions(request, queryset)
 
 
-# Links that put an object into an issue, and the drafts staff who cannot publish may choose.
-DRAFT_ONLY = {
-    "issue": {"status": PublicationStatus.DRAFT},
-    "notice": {"issue__status": PublicationStatus.DRAFT},
-}
-DRAFT_ONLY_MESSAGE = _("已发布刊期中的内容只能由“审核发布”组的工作人员修改，请选择草稿。")
-
-
 class PublishedLockMixin(ContentChangedMixin):
-    """Content of a published issue is read-only for staff who cannot publish.
+    """The workflow's rule (documents.permissions) on every admin path that writes.
 
-    An editor corrects a draft; once an issue is public, only 审核发布 staff change it (and
-    every change is kept in the history)."""
+    Content citizens see (a published issue and everything in it, a unit a published page
+    names) is changed only by staff who may publish; an 编辑 corrects drafts. The rule is asked
+    by the change, delete and add permissions, which Django's admin consults on every path that
+    writes: the change and add forms, inlines, the delete page and the delete action. The
+    history page only shows old versions (reverting would save a historical copy past every
+    rule, without reindexing), and a page that previews drafts needs the view permission."""
 
     formset = InlineFormSet  # used by the inlines only
 
-    def _locked(self, request, obj) -> bool:
-        issue = issue_of(obj)
-        return (
-            issue is not None
-            and issue.status == PublicationStatus.PUBLISHED
-            and not request.user.has_perm(PUBLISH_PERMISSION)
-        )
-
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._locked(request, obj)
+        return super().has_change_permission(request, obj) and may_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+        return super().has_delete_permission(request, obj) and may_change(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
         args = (request, obj) if isinstance(self, admin.options.InlineModelAdmin) else (request,)
-        return super().has_add_permission(*args) and not self._locked(request, obj)
+        return super().has_add_permission(*args) and may_change(request.user, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Choosing a published issue (or a notice in one) would publish the object at once:
-        # staff who cannot publish may only put content into drafts.
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        draft = DRAFT_ONLY.get(db_field.name)
-        if field is not None and draft and not request.user.has_perm(PUBLISH_PERMISSION):
-            field.queryset = field.queryset.filter(**draft)
+        drafts = draft_only(db_field.related_model)
+        if field is not None and drafts is not None and not can_publish(request.user):
+            field.queryset = field.queryset.filter(drafts)
             field.error_messages = {**field.error_messages, "invalid_choice": DRAFT_ONLY_MESSAGE}
         return field
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"], HISTORY_READ_ONLY)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def preview_view(self, view):
+        """`view` (a public page showing drafts too) for staff who may view this model."""
+
+        def preview(request, *args, **kwargs):
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return self.admin_site.admin_view(preview)
+
+
+DRAFT_ONLY_MESSAGE = _("已发布刊期中的内容只能由“审核发布”组的工作人员修改，请选择草稿。")
+HISTORY_READ_ONLY = "历史版本只供查看，不能从这里保存或恢复。"
 
 
 class SearchIndexMixin:

@@ -84,7 +84,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("预览公开页面"))
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(IssueDetailView.as_view(preview=True))
+        preview = self.preview_view(IssueDetailView.as_view(preview=True))
         return [
             path("preview/<int:year>/<int:number>/", preview, name="documents_issue_preview"),
             path(
@@ -109,7 +109,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             if confirm.is_valid():
                 try:
                     outcome = issue_import(data=confirm.data_bytes(), user=request.user)
-                except ImportFormatError as error:
+                except (ImportFormatError, PermissionDenied) as error:
                     self.message_user(request, str(error), messages.ERROR)
                     return redirect("admin:documents_issue_import")
                 self.message_user(request, _("已导入为草稿，请逐件核对后发布。"), messages.SUCCESS)
@@ -120,8 +120,10 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             form = IssueImportForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    outcome = issue_import(data=form.cleaned_data["file"], dry_run=True)
-                except ImportFormatError as error:
+                    outcome = issue_import(
+                        data=form.cleaned_data["file"], dry_run=True, user=request.user
+                    )
+                except (ImportFormatError, PermissionDenied) as error:
                     form.add_error("file", str(error))
                 else:
                     context.update(report=outcome.report, digest=form.store())

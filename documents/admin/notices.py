@@ -189,7 +189,7 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         return queryset.with_doc_number(search_term), False
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(NoticeDetailView.as_view(preview=True))
+        preview = self.preview_view(NoticeDetailView.as_view(preview=True))
         return [
             path("<int:pk>/preview/", preview, name="documents_notice_preview"),
             *super().get_urls(),

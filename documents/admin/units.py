@@ -7,8 +7,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from documents.admin.base import (
     CitationForm,
-    ContentChangedMixin,
-    InlineFormSet,
     PublishedLockMixin,
     SearchIndexMixin,
 )
@@ -26,14 +24,16 @@ from documents.models import (
 # --- Units and groups -------------------------------------------------------------------------
 
 
-class UnitAliasInline(admin.TabularInline):
+class UnitAliasInline(PublishedLockMixin, admin.TabularInline):
     model = UnitAlias
-    formset = InlineFormSet
     extra = 1
 
 
 @admin.register(Unit)
-class UnitAdmin(SearchIndexMixin, ContentChangedMixin, SimpleHistoryAdmin):
+class UnitAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+    """A unit named on published pages is changed by 审核发布 staff only (renaming it changes
+    those pages at once); an 编辑 adds units and corrects those only drafts name."""
+
     list_display = ["full_name", "short_name", "kind", "needs_review", "alias_list"]
     list_filter = ["kind", "needs_review"]
     search_fields = ["full_name", "short_name", "aliases__name"]

@@ -283,7 +283,7 @@ def admin_form_data(response, **overrides) -> AdminFormData:
     top, e.g. ``title="…"`` or ``**{"attachments-0-label": "附件1"}``."""
     data = AdminFormData(_form_values(response.context["adminform"].form))
     data.empty_rows = {}
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets") or []:  # none on history pages
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:

@@ -1,0 +1,102 @@
+"""Who may change what: the one rule of the publishing workflow.
+
+Citizens see an object when it belongs to a published issue, or (a unit) when a published page
+names it. Such an object is *public*, and only staff who may publish (the 审核发布 group,
+``PUBLISH_PERMISSION``) change it; an 编辑 works on drafts. Every admin path that writes asks
+``may_change``; the importer asks ``import_touches_public``; the publishing services ask
+``can_publish``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Model, Q
+
+from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.models import Issue, Notice, PublicationStatus, Unit
+
+PUBLISH_PERMISSION = "documents.publish_issue"
+PUBLISHED = PublicationStatus.PUBLISHED
+
+# Links that lead from an object to the issue it belongs to, tried in this order.
+PARENT_LINKS = ("issue", "notice", "group", "project", "task", "unit")
+
+
+def can_publish(user) -> bool:
+    """`user` None is a trusted caller (a management command, a data migration)."""
+    return user is None or user.has_perm(PUBLISH_PERMISSION)
+
+
+def issue_of(obj) -> Issue | None:
+    """The issue an object belongs to, following notice/group/project links upwards."""
+    for _depth in range(4):
+        if obj is None or isinstance(obj, Issue):
+            return obj
+        parents = (getattr(obj, link, None) for link in PARENT_LINKS if link != "unit")
+        obj = next((parent for parent in parents if parent is not None), None)
+    return None
+
+
+def is_public(obj: Model | None) -> bool:
+    """Whether citizens see `obj` (as stored in the database) on some page."""
+    if obj is None or obj.pk is None:
+        return False
+    if isinstance(obj, Unit):
+        return Unit.objects.public().filter(pk=obj.pk).exists()
+    unit = getattr(obj, "unit", None)
+    if isinstance(unit, Unit) and issue_of(obj) is None:  # a unit's alias
+        return is_public(unit)
+    issue = issue_of(obj)
+    if issue is None or issue.pk is None:
+        return False
+    # Read the status from the database: `obj` may be a historical copy or a form's instance.
+    return Issue.objects.filter(pk=issue.pk, status=PUBLISHED).exists()
+
+
+def may_change(user, obj: Model | None) -> bool:
+    """Whether `user` may change, delete or add to `obj` (None: a new object, always allowed
+    as far as publication goes; the model permissions decide the rest)."""
+    return can_publish(user) or not is_public(obj)
+
+
+def draft_only(model: type[Model]) -> Q | None:
+    """For a form field that links to `model`, the choices staff who cannot publish may make:
+    choosing a published issue (or a notice, attachment or group in one) would put the new or
+    changed object on public pages at once. None: any object of `model` may be chosen."""
+    if model is Issue:
+        return ~Q(status=PUBLISHED)
+    if model is Notice:
+        return ~Q(issue__status=PUBLISHED)
+    names = {field.name for field in model._meta.get_fields()}
+    if "notice" in names:
+        return ~Q(notice__issue__status=PUBLISHED)
+    return None
+
+
+def import_touches_public(
+    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str]
+) -> str | None:
+    """Why an import of this issue would change public content, or None when it would not.
+
+    An import writes into the issue found by its cumulative number (or year and number) and
+    moves each notice found by its document number into that issue."""
+    found = Issue.objects.filter(
+        Q(total_number=total_number) if total_number is not None else Q(year=year, number=number)
+    ).filter(status=PUBLISHED)
+    issue = found.first()
+    if issue is not None:
+        return f"{issue} 已发布，导入会直接改动公众看到的内容。"
+    numbers = []
+    for text in doc_numbers:
+        if not text:
+            continue
+        try:
+            numbers.append(parse_doc_number(text).canonical)
+        except DocNumberError:
+            continue  # the loader matches such a notice by its order, within the issue
+    taken = Notice.objects.filter(doc_number__in=numbers, issue__status=PUBLISHED)
+    notice = taken.select_related("issue").first()
+    if notice is not None:
+        return f"文件 {notice.doc_number} 已在 {notice.issue} 中发布，导入会把它移出已发布的刊期。"
+    return None
