@@ -22,10 +22,15 @@ CHROMIUM_ARGS = [
 
 
 def pytest_configure(config):
-    """A fast password hasher for the test users (in tests only: production keeps Django's
-    PBKDF2 with a million rounds, which costs 1–2 s per hash on a 2-core machine)."""
+    """Start the embedded PostgreSQL (when DATABASE_URL is unset; importing the settings
+    starts nothing), and use a fast password hasher for the test users (in tests only:
+    production keeps Django's PBKDF2 with a million rounds, 1–2 s per hash on 2 cores)."""
     from django.conf import settings
     from django.contrib.auth.hashers import get_hashers
+
+    from gazette_site.embedded_db import start_unless_configured
+
+    start_unless_configured()
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     get_hashers.cache_clear()
@@ -55,13 +60,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _no_page_cache_unless_asked(request, settings):
-    """Pages are served fresh in tests; tests of the cache mark themselves `page_cache`."""
+    """Pages are served fresh in tests; tests of the cache mark themselves `page_cache` (and
+    see whether a page came from it in X-Page-Cache)."""
     if request.node.get_closest_marker("page_cache") is None:
         settings.PAGE_CACHE_SECONDS = 0
     else:
         from django.core.cache import cache
 
         cache.clear()
+        settings.PAGE_CACHE_HEADER = True
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +77,7 @@ def _no_rate_limit_unless_asked(request, settings):
     themselves `rate_limit`."""
     if request.node.get_closest_marker("rate_limit") is None:
         settings.RATE_LIMIT_PER_MINUTE = 0
+        settings.PAGE_MISS_LIMIT_PER_MINUTE = 0
 
 
 @pytest.fixture(autouse=True)

@@ -154,6 +154,7 @@ class SearchView(TemplateView):
     """/search/?q=…: a document number goes straight to its notice; words get ranked hits."""
 
     template_name = "documents/search.html"
+    query_parameters = ("q", "sort", "page", *SearchFilters.PARAMETERS)
 
     def get(self, request, *args, **kwargs):
         result = search_notices(
@@ -202,6 +203,7 @@ class GroupListView(ListView):
 
     template_name = "documents/group_list.html"
     context_object_name = "groups"
+    query_parameters = ("person",)
 
     def person(self) -> str:
         """?person= as stored: padding spaces (杨 军) and characters PostgreSQL refuses (NUL)

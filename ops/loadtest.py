@@ -12,10 +12,15 @@
    archive and issue pages, notices, searches, the project and task lists, units, groups and
    the CSV exports; prints requests/s, latency percentiles and the errors (non-2xx/3xx answers
    and socket errors).
-4. The drill: wrk again while PostgreSQL is stopped for 10 s and started again; prints what
+4. The cache-bypass run: wrk for BYPASS_SECONDS on the cached pages as they are, then with a
+   random query string on every request, then with a made-up session cookie on every request;
+   prints each rate and its share of the first (the target: at least half).
+5. The burst run: a second gunicorn with the rate limit on (BURST_LIMIT a minute), BURST
+   parallel searches from one address; prints how many passed (the target: exactly the limit).
+6. The drill: wrk again while PostgreSQL is stopped for 10 s and started again; prints what
    visitors got during the outage, and how long after the restart an uncached page and /readyz
    answer 200 again, gunicorn untouched.
-5. Worker crashes from gunicorn's log; everything it started is stopped.
+7. Worker crashes from gunicorn's log; everything it started is stopped.
 
 The figures go to stdout and to var/loadtest/result.json; the exit status is 1 when there were
 errors outside the drill or a worker crashed.
@@ -46,6 +51,9 @@ PYTHON = sys.executable
 DEMO_ISSUE = ROOT / "documents" / "demo" / "xianning-2022-05.txt"
 LUA = ROOT / "ops" / "loadtest.lua"
 OUTAGE_SECONDS = 10
+BYPASS_SECONDS = 10
+BURST = 200
+BURST_LIMIT = 60
 # Worker deaths gunicorn's arbiter reports. A planned max_requests restart logs none of these;
 # the SIGTERMs of our own shutdown are not read (the log is read up to the shutdown).
 CRASH = re.compile(
@@ -74,6 +82,7 @@ def environment() -> dict[str, str]:
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_RATE_LIMIT_PER_MINUTE": "0",
+        "DJANGO_PAGE_MISS_LIMIT_PER_MINUTE": "0",
         "DJANGO_CACHE_DIR": str(VAR / "cache"),
         "DJANGO_LOG_LEVEL": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -182,7 +191,15 @@ def wait_for(url: str, seconds: float) -> bool:
     return False
 
 
-def wrk(base: str, paths_file: Path, *, duration: int, connections: int, statuses: bool) -> dict:
+def wrk(
+    base: str,
+    paths_file: Path,
+    *,
+    duration: int,
+    connections: int,
+    statuses: bool,
+    bypass: str = "",
+) -> dict:
     threads = max(1, min(os.cpu_count() or 1, connections))
     command = [
         "wrk",
@@ -197,6 +214,7 @@ def wrk(base: str, paths_file: Path, *, duration: int, connections: int, statuse
         "--",
         str(paths_file),
         "statuses" if statuses else "",
+        bypass,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("LOADTEST-RESULT "))
@@ -214,7 +232,8 @@ def drill(env: dict[str, str], base: str, notice: str) -> dict:
     """Stop PostgreSQL for OUTAGE_SECONDS and start it again, probing what visitors get."""
     probes = {
         "cached page (/)": "/",
-        "uncached page (a notice)": notice + "?probe={n}",
+        # A query parameter the page reads, new each time: a page the cache has not seen.
+        "uncached page (a search)": "/search/?q=probe{n}",
         "/readyz": "/readyz",
         "/healthz": "/healthz",
     }
@@ -230,7 +249,7 @@ def drill(env: dict[str, str], base: str, notice: str) -> dict:
     embedded(embedded_env(env), "start")
     started = time.monotonic()
     recovered: dict[str, float | None] = {}
-    for name in ("uncached page (a notice)", "/readyz"):
+    for name in ("uncached page (a search)", "/readyz"):
         recovered[name] = None
         while time.monotonic() - started < 30:
             if get(base + probes[name].format(n=n)) == 200:
@@ -243,6 +262,83 @@ def drill(env: dict[str, str], base: str, notice: str) -> dict:
         "statuses_during_outage": {name: dict(c) for name, c in seen.items()},
         "seconds_to_200_after_restart": recovered,
     }
+
+
+def bypass_runs(base: str, paths_file: Path, connections: int) -> dict:
+    """The cached pages as they are, then with a random query string, then with a junk cookie."""
+    runs = {}
+    for bypass in ("", "random-query", "junk-cookie"):
+        result = wrk(
+            base,
+            paths_file,
+            duration=BYPASS_SECONDS,
+            connections=connections,
+            statuses=True,
+            bypass=bypass,
+        )
+        runs[bypass or "as they are"] = result
+    cached = runs["as they are"]["requests_per_second"]
+    for result in runs.values():
+        result["share_of_cached_rate"] = round(result["requests_per_second"] / cached, 2)
+    return runs
+
+
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    return [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "gazette_site.wsgi",
+        "--config",
+        "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+
+
+def burst(env: dict[str, str], workers: int) -> dict:
+    """BURST parallel searches from one address against a limit of BURST_LIMIT a minute, on a
+    gunicorn of its own (the main one runs without limits: wrk is one address)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    limited = {**env, "DJANGO_RATE_LIMIT_PER_MINUTE": str(BURST_LIMIT)}
+    with (VAR / "gunicorn-burst.log").open("w") as log:
+        server = subprocess.Popen(
+            gunicorn_command(port, workers), cwd=ROOT, env=limited, stdout=log, stderr=log
+        )
+    try:
+        if not wait_for(base + "/readyz", 60):
+            sys.exit(
+                "gunicorn (burst run) did not become ready; see var/loadtest/gunicorn-burst.log"
+            )
+        # Start on a fresh minute, so that the whole burst falls in one counting window.
+        time.sleep(60 - time.time() % 60 + 0.5)
+        barrier = threading.Barrier(BURST)
+        statuses: collections.Counter = collections.Counter()
+        lock = threading.Lock()
+
+        def search(n: int) -> None:
+            barrier.wait()
+            status = get(f"{base}/search/?q={urllib.request.quote('项目')}&page={n % 3 + 1}", 30)
+            with lock:
+                statuses[status] += 1
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=search, args=(n,)) for n in range(BURST)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return {
+            "requests": BURST,
+            "limit": BURST_LIMIT,
+            "seconds": round(time.monotonic() - started, 2),
+            "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "passed": statuses[200],
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def summarise(label: str, result: dict) -> None:
@@ -287,16 +383,7 @@ def main() -> int:
     log_path = VAR / "gunicorn.log"
     with log_path.open("w") as log:
         gunicorn = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "gazette_site.wsgi",
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-            ],
+            gunicorn_command(port, args.workers),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -325,6 +412,27 @@ def main() -> int:
         )
         results["load"] = load
         summarise("Load", load)
+
+        print(
+            f"Cache-bypass run: wrk {BYPASS_SECONDS} s each, as they are / random query string / "
+            "junk cookie…"
+        )
+        results["bypass"] = bypass_runs(base, paths_file, args.connections)
+        for name, result in results["bypass"].items():
+            summarise(f"  {name}", result)
+            print(
+                f"    {result['share_of_cached_rate']:.0%} of the cached rate; "
+                f"statuses {result['statuses']}"
+            )
+
+        print(
+            f"Burst run: {BURST} parallel searches from one address, limit {BURST_LIMIT} a minute…"
+        )
+        results["burst"] = burst(env, args.workers)
+        print(
+            f"  {results['burst']['passed']} of {BURST} passed; "
+            f"statuses {results['burst']['statuses']}"
+        )
 
         if drill_possible:
             drill_seconds = OUTAGE_SECONDS + 25
@@ -376,7 +484,13 @@ def main() -> int:
     )
     (VAR / "result.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"Figures written to {VAR / 'result.json'}")
-    failed = results["load"]["errors"] > 0 or crashes or not results.get("gunicorn_alive")
+    failed = (
+        results["load"]["errors"] > 0
+        or crashes
+        or not results.get("gunicorn_alive")
+        or results["burst"]["passed"] != BURST_LIMIT
+        or min(r["share_of_cached_rate"] for r in results["bypass"].values()) < 0.5
+    )
     return 1 if failed else 0
 
 

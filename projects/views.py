@@ -14,6 +14,7 @@ def _projects():
 
 class ProjectListView(FilterView):
     filterset_class = ProjectFilter
+    query_parameters = ("sort",)
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = 100
@@ -83,6 +84,10 @@ def project_csv(request):
             ]
         )
     return response
+
+
+# The query parameters the export reads (gazette_site.cache.query_parameters): the list's filters.
+project_csv.filterset_class = ProjectFilter
 
 
 class TaskListView(FilterView):

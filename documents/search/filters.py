@@ -6,6 +6,7 @@ import datetime
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from django.http import QueryDict
 
@@ -20,6 +21,18 @@ VALIDITY_ORDER = [Validity.IN_FORCE, Validity.EXPIRED, Validity.REPEALED]
 @dataclass(frozen=True)
 class SearchFilters:
     """Filters from the query string. Anything unparsable is dropped and noted, never raised."""
+
+    # The query parameters from_params reads.
+    PARAMETERS: ClassVar[tuple[str, ...]] = (
+        "year",
+        "issuer",
+        "agency",
+        "validity",
+        "projects",
+        "tasks",
+        "from",
+        "to",
+    )
 
     year: int | None = None
     issuer: str = ""
