@@ -17,7 +17,7 @@ export DJANGO_SECRET_KEY ?= $(shell mkdir -p var && { test -s var/secret_key || 
 export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,testserver
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: help install install-dev run serve test lint format stop migrate demo browser clean bench-search bench-http
+.PHONY: help install install-dev lock run serve test lint format stop migrate demo browser clean bench-search bench-http
 
 help:
 	@echo "make run     serve the portal with the sample issue on http://$(HOST):$(PORT)/"
@@ -25,21 +25,36 @@ help:
 	@echo "make lint    ruff and the migrations check"
 	@echo "make stop    stop the embedded PostgreSQL"
 
+# Every package, dependencies of dependencies included, is pinned with its hashes
+# (requirements*.txt, compiled from requirements*.in; README, "Upgrading a package"), and pip
+# refuses anything else.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements.txt -r requirements-dev.txt
 	@touch $@
+
+# Recompile the pins after changing a requirements*.in file (or to upgrade: see README).
+lock: install-dev
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in $(LOCK_ARGS)
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in $(LOCK_ARGS)
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# After migrating, notices without a search index row (a database from before the index) get
+# one: migrations never run the indexing code themselves (README, "Search").
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py rebuild_search_index --missing
 
 demo: migrate
 	$(PY) manage.py load_demo $(DEMO_ISSUE)
@@ -109,15 +124,17 @@ wrk:
 loadtest: install wrk
 	$(PY) -m ops.loadtest --duration $(DURATION) --connections $(CONNECTIONS) --workers $(LOADTEST_WORKERS)
 
-# A pg_dump file (custom format) under var/backups/ (DJANGO_BACKUP_DIR).
+# A directory under var/backups/ (DJANGO_BACKUP_DIR): the database (pg_dump, custom format),
+# the uploaded files of DJANGO_MEDIA_ROOT, and a manifest of their SHA-256.
 backup: install
 	$(PY) manage.py backup
 
-# Restores FILE into a new database gazette_restore_<time> (or TARGET, which must be empty) and
-# prints how to switch to it; the database being served is never written.
+# Restores the backup FILE into a new database gazette_restore_<time> (or TARGET, which must be
+# empty) and its files into a new directory (or MEDIA_TARGET, which must be empty), checked
+# against the manifest, and prints how to switch; nothing being served is written.
 restore: install
-	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/….dump [TARGET=name]"; exit 2; }
-	$(PY) manage.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)")
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/gazette-… [TARGET=name] [MEDIA_TARGET=dir]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)") $(if $(MEDIA_TARGET),--media-target "$(MEDIA_TARGET)")
 
 # HTTP benchmark (README, "Performance"): gunicorn as deployed (gunicorn.conf.py, collected
 # static, DEBUG off) with the sample issue, and wrk (the `wrk` target above installs it) on

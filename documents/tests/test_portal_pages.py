@@ -1,25 +1,23 @@
-"""The public pages with the sample issue published: what a reader sees on each of them."""
+"""The public pages with the sample issue published: what a reader sees on each of them.
+
+The sample is imported once for the module; pages that need no sample are in
+test_portal_pages_without_sample."""
 
 import itertools
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
-from django.views.defaults import server_error
 
 from documents.docnumbers import parse_doc_number
-from documents.models import Citation, LeadingGroup, Notice, Unit, UnitKind, Validity
+from documents.models import Citation, LeadingGroup, Notice, Unit, UnitKind
 from documents.tests.factories import (
     make_citation,
-    make_group,
     make_issue,
-    make_membership,
     make_notice,
     make_project,
     make_responsibility,
-    make_table,
     make_unit,
 )
 from documents.tests.sample import (
@@ -28,15 +26,10 @@ from documents.tests.sample import (
     PLAN_NUMBER,
     PROJECT_COUNT,
     PROJECT_TOTAL,
-    load_sample_issue,
+    sample_for_the_module,  # noqa: F401 (the `sample` fixture, imported once for the module)
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample():
-    return load_sample_issue()
 
 
 def published_issue():
@@ -292,24 +285,6 @@ def test_a_repealed_notice_says_so_and_links_the_repealing_one(client, sample):
     assert "废止本文件的文件" in body and repealing.get_absolute_url() in body
 
 
-@pytest.mark.parametrize(
-    ("fields", "badge", "why"),
-    [
-        ({"valid_years": 1}, "已失效", "有效期1年，已于"),
-        (
-            {"validity": Validity.REPEALED, "validity_note": "被新办法替代。"},
-            "已废止",
-            "被新办法替代",
-        ),
-        ({}, "有效", "起施行"),
-    ],
-)
-def test_the_validity_badge_and_its_reason(client, fields, badge, why):
-    notice = make_notice(issue=published_issue(), **fields)
-    body = page(client, notice.get_absolute_url())
-    assert f">{badge}</span>" in body and why in body
-
-
 def test_the_permalink_redirects_from_any_typed_form(client, sample):
     response = client.get("/d/咸政办发[2022]29号/")
     assert response.status_code == 302
@@ -359,22 +334,6 @@ def test_groups_show_subgroups_under_their_parent_and_people_link_to_their_group
     assert "/groups/?person=%E6%9D%8E%E4%B8%BD" in body  # 李丽
 
 
-def test_a_person_page_lists_every_group_of_that_person(client):
-    first = make_group(notice=make_notice(issue=published_issue()), name="第一指挥部")
-    second = make_group(notice=make_notice(issue=published_issue()), name="第二小组")
-    sub = make_group(notice=first.notice, name="第一专项指挥部", parent=first)
-    for group in (first, second, sub):
-        make_membership(group=group, person_name="杨军")
-    make_membership(group=make_group(notice=first.notice, name="无关小组"), person_name="王刚")
-    response = client.get("/groups/", {"person": "杨 军"})
-    assert {group.name for group in response.context["groups"]} == {
-        "第一指挥部",
-        "第二小组",
-        "第一专项指挥部",
-    }
-    assert "上级机构" in response.content.decode()  # the subgroup names its parent
-
-
 # --- Rows that stand for notices ---------------------------------------------------------------
 
 
@@ -413,31 +372,9 @@ def test_the_sitemap_and_robots_txt_point_crawlers_at_the_public_pages(client, s
     assert "Sitemap: http://testserver/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
-def test_a_missing_page_is_a_friendly_404_in_chinese(client):
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
-    body = response.content.decode()
-    assert "页面不存在" in body and 'href="/issues/"' in body and 'role="search"' in body
-
-
-def test_the_server_error_page_is_friendly_and_self_contained(client):
-    response = server_error(RequestFactory().get("/"))
-    body = response.content.decode()
-    assert response.status_code == 500
-    assert "系统出现错误" in body and 'href="/"' in body and 'lang="zh-CN"' in body
-    assert "<script" not in body and "<style" not in body
-
-
 def test_the_table_csv_of_a_sample_table_opens_in_excel(client, sample):
     notice = Notice.objects.get(doc_number=HOUSING_NUMBER)
     table = notice.tables.first()
     response = client.get(f"/notices/{notice.pk}/tables/{table.order}.csv")
     assert response.status_code == 200
     assert response.content.decode("utf-8").startswith("\ufeff")
-
-
-def test_a_table_of_the_body_is_shown_in_the_body(client):
-    notice = make_notice(issue=published_issue(), body="正文。")
-    make_table(notice=notice, title="正文中的表")
-    body = page(client, notice.get_absolute_url())
-    assert body.index("正文中的表") < body.index('id="relations-title"')

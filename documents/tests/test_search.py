@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from documents import search
+from documents.checks import notices_without_an_index_row
 from documents.models import Citation, MembershipRole, SearchEntry, Validity
 from documents.search import index_notices, normalize, parse_query, search_notices
 from documents.search import passages as search_passages
@@ -510,14 +511,23 @@ def test_migration_0009_writes_the_sample_lexemes_the_indexer_writes():
     )
 
 
-def test_migrate_indexes_notices_that_have_no_index_row():
-    """Migrations never compute index rows themselves: after ``migrate`` the notices
-    without one (a database from before the index, rows a migration emptied) get one."""
+def test_notices_without_an_index_row_are_reported_and_indexed_on_request(capsys):
+    """Migrations never compute index rows themselves, and ``migrate`` indexes nothing by a
+    signal: the database check says which notices have no row (a database from before the
+    index, rows a migration emptied), and ``rebuild_search_index --missing`` (run by
+    ``make migrate``) gives them one."""
     indexed = published_notice(title="迁移前已索引")
     missing = published_notice(title="迁移后补建索引")
     SearchEntry.objects.filter(notice=missing).delete()
-    assert search_notices("补建索引").count == 0
     call_command("migrate", verbosity=0)
+    assert search_notices("补建索引").count == 0  # migrate wrote nothing
+    [warning] = notices_without_an_index_row(None, databases=["default"])
+    assert warning.id == "documents.W001" and warning.msg.startswith("1 件文件没有检索索引")
+    assert "--missing" in warning.hint
+
+    call_command("rebuild_search_index", "--missing")
+    assert "已补建 1 件文件的检索索引" in capsys.readouterr().out
+    assert notices_without_an_index_row(None, databases=["default"]) == []
     assert [hit.notice for hit in search_notices("补建索引").page.hits] == [missing]
     assert [hit.notice for hit in search_notices("迁移前已索引").page.hits] == [indexed]
 

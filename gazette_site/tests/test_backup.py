@@ -1,11 +1,14 @@
-"""`manage.py backup` / `restore`: a dump of the (test) database, restored into a throw-away
-database on the same server, holds every table with the same rows; a restore never writes over a
-database that has tables."""
+"""`manage.py backup` / `restore`: a backup of the (test) database and the uploaded files,
+restored into a throw-away database on the same server and a new directory, holds every table
+with the same rows and every file byte for byte; a restore never writes over a database that
+has tables, or a directory that has files."""
 
+import json
 import uuid
 
 import psycopg
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
@@ -44,6 +47,12 @@ def contents(conn, table: str) -> tuple[int, str]:
     return conn.execute(query.format(sql.Identifier(table))).fetchone()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def throwaway_name():
     """A database name for the restore, dropped afterwards whatever happened."""
@@ -57,11 +66,13 @@ def test_backup_then_restore_gives_every_table_with_the_same_rows(tmp_path, thro
     ids = make_hostile_site()
     source = connection.settings_dict["NAME"]
 
-    dumped = backup.backup(directory=tmp_path)
-    assert dumped.path.parent == tmp_path
-    assert dumped.path.suffix == ".dump"
-    assert dumped.path.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
-    restored = backup.restore(path=dumped.path, target=throwaway_name)
+    dumped = backup.backup(directory=tmp_path / "backups")
+    assert dumped.path.parent == tmp_path / "backups"
+    assert dumped.dump.name == "database.dump"
+    assert dumped.dump.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    restored = backup.restore(
+        path=dumped.path, target=throwaway_name, media_target=tmp_path / "restored"
+    )
     assert restored.database == throwaway_name
 
     with connect(source) as original, connect(throwaway_name) as copy:
@@ -85,6 +96,59 @@ def test_backup_then_restore_gives_every_table_with_the_same_rows(tmp_path, thro
         assert "pg_trgm" in extensions
 
 
+def test_a_backup_made_after_uploading_a_pdf_restores_it_byte_for_byte(
+    tmp_path, throwaway_name, media_root
+):
+    """The issue's PDF is the official edition: a backup without it would not be one."""
+    ids = make_hostile_site()
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 400 + b"\n%%EOF\n"
+    issue = Issue.objects.get(year=ids["year"], number=ids["number"])
+    issue.pdf.save("upload.pdf", SimpleUploadedFile("upload.pdf", pdf))
+    (media_root / "imports").mkdir()
+    (media_root / "imports" / "abc.txt").write_text("咸宁市人民政府公报", encoding="utf-8")
+
+    dumped = backup.backup(directory=tmp_path / "backups")
+    manifest = json.loads((dumped.path / "manifest.json").read_text())
+    assert set(manifest["media"]) == {issue.pdf.name, "imports/abc.txt"}
+    restored = backup.restore(
+        path=dumped.path, target=throwaway_name, media_target=tmp_path / "restored"
+    )
+
+    assert restored.media_files == 2
+    assert (tmp_path / "restored" / issue.pdf.name).read_bytes() == pdf
+    assert backup.media_manifest(tmp_path / "restored") == backup.media_manifest(media_root)
+    with connect(throwaway_name) as copy:
+        name = copy.execute("SELECT pdf FROM documents_issue WHERE id = %s", [issue.pk]).fetchone()
+    assert name[0] == issue.pdf.name  # the restored row points at the restored file
+
+
+def test_a_restore_never_writes_into_a_directory_with_files(tmp_path, throwaway_name):
+    make_hostile_site()
+    dumped = backup.backup(directory=tmp_path / "backups")
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "keep.txt").write_text("live file")
+    with pytest.raises(backup.BackupError, match="不是空的"):
+        backup.restore(path=dumped.path, target=throwaway_name, media_target=occupied)
+    assert (occupied / "keep.txt").read_text() == "live file"
+
+
+def test_a_media_file_changed_in_the_backup_fails_the_restore(tmp_path, throwaway_name, media_root):
+    make_hostile_site()
+    media_root.mkdir()
+    (media_root / "a.pdf").write_bytes(b"%PDF-1.7 original")
+    dumped = backup.backup(directory=tmp_path / "backups")
+    (dumped.path / "media" / "a.pdf").write_bytes(b"%PDF-1.7 tampered")
+    with pytest.raises(backup.BackupError, match="清单不符"):
+        backup.restore(path=dumped.path, target=throwaway_name, media_target=tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+    with connect("postgres") as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [throwaway_name]
+        ).fetchone()
+    assert exists is None  # nothing half-restored
+
+
 def test_a_restore_never_writes_over_a_database_with_tables(tmp_path):
     make_hostile_site()
     dumped = backup.backup(directory=tmp_path)
@@ -100,7 +164,7 @@ def test_an_existing_empty_database_may_be_the_target(tmp_path, throwaway_name):
     dumped = backup.backup(directory=tmp_path)
     with connect("postgres") as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(throwaway_name)))
-    backup.restore(path=dumped.path, target=throwaway_name)
+    backup.restore(path=dumped.path, target=throwaway_name, media_target=tmp_path / "restored")
     with connect(throwaway_name) as copy:
         assert copy.execute("SELECT count(*) FROM documents_notice").fetchone()[0] == 1
 
@@ -109,7 +173,7 @@ def test_a_broken_dump_leaves_no_half_restored_database(tmp_path, throwaway_name
     broken = tmp_path / "broken.dump"
     broken.write_bytes(b"PGDMP this is not a dump")
     with pytest.raises(backup.BackupError, match="恢复失败"):
-        backup.restore(path=broken, target=throwaway_name)
+        backup.restore(path=broken, target=throwaway_name)  # an old-style .dump file
     with connect("postgres") as admin:
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [throwaway_name]
@@ -119,13 +183,16 @@ def test_a_broken_dump_leaves_no_half_restored_database(tmp_path, throwaway_name
 
 def test_the_commands_print_what_they_did_and_how_to_switch(tmp_path, throwaway_name, capsys):
     make_hostile_site()
-    call_command("backup", "--dir", str(tmp_path))
+    call_command("backup", "--dir", str(tmp_path / "backups"))
     out = capsys.readouterr().out
     assert "已备份数据库" in out
-    [dump] = tmp_path.glob("*.dump")
-    call_command("restore", str(dump), "--target", throwaway_name)
+    [made] = (tmp_path / "backups").iterdir()
+    call_command(
+        "restore", str(made), "--target", throwaway_name, "--media-target", str(tmp_path / "m")
+    )
     out = capsys.readouterr().out
     assert f"已恢复到新数据库 {throwaway_name}" in out
     assert "ALTER DATABASE" in out
+    assert f"文件已恢复到 {tmp_path / 'm'}" in out and "DJANGO_MEDIA_ROOT" in out
     with pytest.raises(CommandError, match="不存在"):
         call_command("restore", str(tmp_path / "missing.dump"))

@@ -133,12 +133,12 @@ def test_after_a_restore_pages_are_built_from_the_restored_database(
     throwaway_name,  # noqa: F811
 ):
     url = notice.get_absolute_url()
-    dumped = backup.backup(directory=tmp_path)  # holds the notice
+    dumped = backup.backup(directory=tmp_path, media_root=tmp_path / "no-media")  # has the notice
     Notice.objects.filter(pk=notice.pk).delete()
     page_cache.content_changed()
     assert client.get(url).status_code == 404
     assert client.get(url)["X-Page-Cache"] == "hit"  # the 404, cached
-    backup.restore(path=dumped.path, target=throwaway_name)
+    backup.restore(path=dumped.path, target=throwaway_name, media_target=tmp_path / "media")
 
     # Switch to the restored database, as a restarted worker does.
     live = connection.settings_dict["NAME"]

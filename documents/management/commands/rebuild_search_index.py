@@ -7,16 +7,27 @@ from documents.search import rebuild_index
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index of every notice (drafts included), with a progress bar."
+    help = (
+        "Rebuild the search index of every notice (drafts included), or with --missing of the "
+        "notices without an index row, with a progress bar."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=1000, help="notices per transaction")
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="only notices without an index row (after migrating an older database)",
+        )
 
-    def handle(self, *args, batch: int, **options):
+    def handle(self, *args, batch: int, missing: bool, **options):
         started = time.perf_counter()
-        total = rebuild_index(progress=self._progress(started), batch=max(1, batch))
+        total = rebuild_index(
+            progress=self._progress(started), batch=max(1, batch), missing_only=missing
+        )
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"已重建 {total} 件文件的检索索引，用时 {elapsed:.1f} 秒。")
+        what = "补建" if missing else "重建"
+        self.stdout.write(f"已{what} {total} 件文件的检索索引，用时 {elapsed:.1f} 秒。")
 
     def _progress(self, started: float):
         interactive = sys.stderr.isatty()
