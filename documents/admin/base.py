@@ -78,19 +78,21 @@ class InlineFormSet(forms.BaseInlineFormSet):
 
 
 class ContentChangedMixin:
-    """Every add, change and delete made in the admin clears the public page cache."""
+    """Every add, change and delete made in the admin clears the public page cache, from the
+    admin's own save and delete paths (save_related runs once a form and its inlines are
+    saved; the delete page and the delete action end in delete_model / delete_queryset)."""
 
-    def log_addition(self, request, obj, message):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         content_changed()
-        return super().log_addition(request, obj, message)
 
-    def log_change(self, request, obj, message):
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
         content_changed()
-        return super().log_change(request, obj, message)
 
-    def log_deletions(self, request, queryset):
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
         content_changed()
-        return super().log_deletions(request, queryset)
 
 
 class PublishedLockMixin(ContentChangedMixin):
