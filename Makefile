@@ -81,9 +81,12 @@ $(AXE): package.json package-lock.json
 		npm ci --omit=dev --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm is not installed: the browser tests' accessibility checks will be skipped."; fi
 
+# On every core (pytest-xdist; each worker has a test database of its own). TEST_WORKERS=0 runs
+# in one process; ARGS="--reuse-db" keeps the test databases between local runs.
+TEST_WORKERS ?= auto
 test: install-dev browser $(AXE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

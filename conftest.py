@@ -58,6 +58,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def _page_cache_directory(tmp_path_factory):
+    """A page cache of this test process's own: parallel workers (pytest-xdist) must not clear
+    or fill each other's."""
+    return tmp_path_factory.mktemp("page-cache")
+
+
 @pytest.fixture(autouse=True)
 def _no_page_cache_unless_asked(request, settings):
     """Pages are served fresh in tests; tests of the cache mark themselves `page_cache` (and
@@ -67,6 +74,11 @@ def _no_page_cache_unless_asked(request, settings):
     else:
         from django.core.cache import cache
 
+        directory = request.getfixturevalue("_page_cache_directory")
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": str(directory)},
+        }
         cache.clear()
         settings.PAGE_CACHE_HEADER = True
 
