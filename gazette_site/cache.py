@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.urls import Resolver404, resolve
 
-from gazette_site.security import over_limit
+from gazette_site.security import has_staff_marker, over_limit
 
 VERSION_KEY = "gazette:content-version"
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
@@ -108,7 +108,8 @@ _database_identity: str | None = None
 class PublicPageCacheMiddleware:
     """Anonymous GET and HEAD requests to public pages, answered from the cache.
 
-    Only a valid staff session sees fresh pages (a made-up session cookie does not); query
+    Only a valid staff session sees fresh pages (a made-up session cookie does not, and costs no
+    database query: gazette_site.security.has_staff_marker); query
     parameters a page does not read are redirected away first (CanonicalQueryMiddleware), so a
     random query string is not a new page. Cache misses are limited per client address
     (settings.PAGE_MISS_LIMIT_PER_MINUTE), so a flood of distinct URLs cannot hold every worker
@@ -159,9 +160,9 @@ class PublicPageCacheMiddleware:
             return False
         if request.path.startswith(EXCLUDED_PREFIXES):
             return False
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if not has_staff_marker(request):  # no session, or one a client made up
             return True
-        # Staff browsing the public site see fresh pages; any other cookie is ignored.
+        # Staff browsing the public site see fresh pages, once their session is confirmed.
         try:
             return not (request.user.is_authenticated and request.user.is_staff)
         except DatabaseError:  # sessions unreadable: the page cache may still answer

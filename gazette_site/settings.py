@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gazette_site.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,10 +167,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Staff sessions end after DJANGO_SESSION_IDLE_MINUTES without a request (every request moves
-# the expiry forward) and when the browser closes. The public site sets no session at all.
+# Staff sessions end after DJANGO_SESSION_IDLE_MINUTES without a request (every request of a
+# signed-in user moves the expiry forward: gazette_site.security.StaffSessionMiddleware, not
+# SESSION_SAVE_EVERY_REQUEST, which creates a session row for any made-up cookie) and when the
+# browser closes. The public site sets no session at all.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from

@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import connection
 
@@ -13,6 +14,7 @@ from documents.services import issue_publish
 from documents.tests.factories import make_staff_user
 from gazette_site import backup
 from gazette_site import cache as page_cache
+from gazette_site.security import STAFF_COOKIE
 from gazette_site.tests.test_backup import throwaway_name  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.page_cache, pytest.mark.django_db(transaction=True)]
@@ -44,13 +46,47 @@ def test_a_made_up_session_cookie_gets_the_cached_page(client, notice):
     assert client.get(url)["X-Page-Cache"] == "hit"
 
 
+def test_a_made_up_cookie_costs_no_query_and_creates_no_session(
+    client, notice, django_assert_num_queries
+):
+    url = notice.get_absolute_url()
+    client.get(url)
+    client.get(url)  # the page and this process's database identity are known now
+    client.cookies["sessionid"] = "a" * 32
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Set-Cookie" not in response and not response.cookies
+    for path in ["/healthz", "/admin/login/", "/search/?q=示范"]:
+        client.cookies["sessionid"] = uuid.uuid4().hex
+        client.get(path)
+    assert Session.objects.count() == 0  # Django's SESSION_SAVE_EVERY_REQUEST made one each
+
+
 def test_a_valid_staff_session_sees_the_page_fresh(client, notice):
     url = notice.get_absolute_url()
     client.get(url)
     client.force_login(make_staff_user())
+    assert client.get("/admin/").status_code == 200  # any admin page marks the session
+    assert STAFF_COOKIE in client.cookies
     response = client.get(url)
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
+    client.post("/admin/logout/")
+    assert client.cookies[STAFF_COOKIE].value == ""  # the marker goes with the session
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_staff_marker_for_another_session_or_forged_is_ignored(client, notice):
+    url = notice.get_absolute_url()
+    client.get(url)
+    client.force_login(make_staff_user())
+    client.get("/admin/")
+    marker = client.cookies[STAFF_COOKIE].value
+    client.cookies["sessionid"] = uuid.uuid4().hex  # the marker of one session, on another
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    client.cookies[STAFF_COOKIE] = marker[:-3] + "abc"  # a forged signature
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
 
 # --- Query strings ------------------------------------------------------------------------------
