@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE = 1
 help:
 	@echo "make run     serve the portal with the sample issue on http://$(HOST):$(PORT)/"
 	@echo "make test    run the whole test suite (unit, integration, browser)"
-	@echo "make lint    ruff and the migrations check"
+	@echo "make lint    ruff, mypy and the migrations check"
 	@echo "make stop    stop the embedded PostgreSQL"
 
 # Every package, dependencies of dependencies included, is pinned with its hashes
@@ -91,6 +91,7 @@ test: install-dev browser $(AXE)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev

@@ -33,7 +33,7 @@ def pytest_configure(config):
     start_unless_configured()
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    get_hashers.cache_clear()
+    get_hashers.cache_clear()  # type: ignore[attr-defined]  # lru_cache; the stubs omit it
 
 
 def pytest_collection_modifyitems(config, items):

@@ -134,8 +134,12 @@ _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 def parse_wrk(output: str) -> tuple[float, float, int]:
     """Requests per second, 99th percentile latency in ms, errors (socket errors and answers
     other than 2xx/3xx) from `wrk --latency` output."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    if rate is None or p99 is None:
+        raise ValueError(f"wrk printed no rate or latency:\n{output}")
+    rps = float(rate.group(1))
+    value, unit = p99.groups()
     errors = 0
     if socket_errors := re.search(r"Socket errors: (.*)", output):
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))

@@ -75,7 +75,7 @@ def draft_only(model: type[Model]) -> Q | None:
 
 
 def import_touches_public(
-    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str]
+    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str | None]
 ) -> str | None:
     """Why an import of this issue would change public content, or None when it would not.
 

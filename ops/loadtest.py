@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def request_mix(env: dict[str, str]) -> list[str]:
         (8, ["/issues/", f"/issues/{year}/"]),
         (10, [f"/issues/{year}/{number}/"]),
         (25, [f"/notices/{pk}/" for pk in ids["notices"]]),
-        (15, [f"/search/?q={urllib.request.quote(q)}" for q in SEARCHES]),
+        (15, [f"/search/?q={urllib.parse.quote(q)}" for q in SEARCHES]),
         (10, ["/projects/", "/projects/?sort=-investment", "/projects/?sort=name"]),
         (5, ["/tasks/", "/groups/"]),
         (5, ["/units/"] + [f"/units/{pk}/" for pk in ids["units"]]),
@@ -319,7 +320,7 @@ def burst(env: dict[str, str], workers: int) -> dict:
 
         def search(n: int) -> None:
             barrier.wait()
-            status = get(f"{base}/search/?q={urllib.request.quote('项目')}&page={n % 3 + 1}", 30)
+            status = get(f"{base}/search/?q={urllib.parse.quote('项目')}&page={n % 3 + 1}", 30)
             with lock:
                 statuses[status] += 1
 

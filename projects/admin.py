@@ -21,7 +21,7 @@ class ResponsibilityFormSet(InlineFormSet):
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.has_changed():
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and form.cleaned_data.get("DELETE"):
                 continue
             key = (form.cleaned_data.get("unit"), form.cleaned_data.get("role"))
             if None in key:

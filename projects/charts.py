@@ -80,10 +80,12 @@ def bar_chart(
     section_totals() and location_totals() give them).
 
     Bars are scaled to the largest total; a missing total counts as zero."""
-    rows = [(row[label] or empty_label, row["total"] or Decimal("0"), row["count"]) for row in rows]
-    largest = max((value for _, value, _ in rows), default=Decimal("0"))
+    totals = [
+        (row[label] or empty_label, row["total"] or Decimal("0"), row["count"]) for row in rows
+    ]
+    largest = max((value for _, value, _ in totals), default=Decimal("0"))
     bars = []
-    for index, (name, value, count) in enumerate(rows):
+    for index, (name, value, count) in enumerate(totals):
         width = LONGEST_BAR * value / largest if largest > 0 else Decimal("0")
         if value > 0:
             width = max(width, SMALLEST_BAR)
@@ -103,5 +105,5 @@ def bar_chart(
             )
         )
     return BarChart(
-        slug=slug, title=title, unit=unit, bars=bars, height=_em(ROW_HEIGHT * len(rows))
+        slug=slug, title=title, unit=unit, bars=bars, height=_em(ROW_HEIGHT * len(totals))
     )

@@ -104,7 +104,7 @@ class ProjectFilter(ListItemFilter):
 
     class Meta:
         model = Project
-        fields = []
+        fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:100]
@@ -132,7 +132,7 @@ class TaskFilter(ListItemFilter):
 
     class Meta:
         model = Task
-        fields = []
+        fields: list[str] = []
 
 
 # --- Sortable column headers ----------------------------------------------------------------

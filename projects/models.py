@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.models import Attachment, Notice, PublicationStatus, Unit
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class Role(models.TextChoices):
@@ -97,6 +101,8 @@ class ProjectQuerySet(ListItemQuerySet):
 
 class ListItem(models.Model):
     """What projects and tasks share: where they were published and in which list section."""
+
+    responsibilities: RelatedManager[Responsibility]  # Responsibility.project / .task
 
     notice = models.ForeignKey(
         Notice, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("来源文件")

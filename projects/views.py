@@ -3,6 +3,7 @@ import csv
 from django.http import HttpResponse
 from django_filters.views import FilterView
 
+from gazette_site.cache import reads_query
 from projects.charts import bar_chart
 from projects.filters import ProjectFilter, TaskFilter, sort_columns
 from projects.models import Project, Task
@@ -43,6 +44,7 @@ class ProjectListView(FilterView):
         )
 
 
+@reads_query(filterset_class=ProjectFilter)  # the list's filters
 def project_csv(request):
     """The filtered project list as CSV: UTF-8 with BOM, one row per project, 亿元 column."""
     filterset = ProjectFilter(request.GET, queryset=_projects())
@@ -84,10 +86,6 @@ def project_csv(request):
             ]
         )
     return response
-
-
-# The query parameters the export reads (gazette_site.cache.query_parameters): the list's filters.
-project_csv.filterset_class = ProjectFilter
 
 
 class TaskListView(FilterView):

@@ -2,6 +2,7 @@
 index and the page cache kept up to date on every save."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +15,15 @@ from documents.models import FIRST_YEAR
 from documents.permissions import can_publish, draft_only, may_change
 from documents.search import index_notices, notice_ids_of
 from gazette_site.cache import content_changed
+
+# The mixins below serve ModelAdmin and InlineModelAdmin subclasses alike (and
+# django-simple-history's untyped SimpleHistoryAdmin); for the type checker they stand on Any,
+# as django-stubs cannot express a mixin over both.
+if TYPE_CHECKING:
+    AdminMixinBase = Any
+else:
+    AdminMixinBase = object
+
 
 # --- Forms -------------------------------------------------------------------------------------
 # Rules the database enforces with a check constraint are repeated here where the constraint
@@ -77,7 +87,7 @@ class InlineFormSet(forms.BaseInlineFormSet):
         return _("请修正重复的%(fields)s：同一页中不能填写两次。") % {"fields": names}
 
 
-class ContentChangedMixin:
+class ContentChangedMixin(AdminMixinBase):
     """Every add, change and delete made in the admin clears the public page cache, from the
     admin's own save and delete paths (save_related runs once a form and its inlines are
     saved; the delete page and the delete action end in delete_model / delete_queryset)."""
@@ -105,7 +115,7 @@ class PublishedLockMixin(ContentChangedMixin):
     history page only shows old versions (reverting would save a historical copy past every
     rule, without reindexing), and a page that previews drafts needs the view permission."""
 
-    formset = InlineFormSet  # used by the inlines only
+    formset: type[forms.BaseInlineFormSet] = InlineFormSet  # used by the inlines only
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_change(request.user, obj)
@@ -145,7 +155,7 @@ DRAFT_ONLY_MESSAGE = _("已发布刊期中的内容只能由“审核发布”�
 HISTORY_READ_ONLY = "历史版本只供查看，不能从这里保存或恢复。"
 
 
-class SearchIndexMixin:
+class SearchIndexMixin(AdminMixinBase):
     """Reindex the notices an admin save or delete touched, in the admin's transaction.
 
     save_related runs after the object and all its inlines are saved, so the index sees the

@@ -113,6 +113,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                     self.message_user(request, str(error), messages.ERROR)
                     return redirect("admin:documents_issue_import")
                 self.message_user(request, _("已导入为草稿，请逐件核对后发布。"), messages.SUCCESS)
+                assert outcome.issue is not None  # not a dry run: the issue was written
                 return redirect("admin:documents_issue_change", outcome.issue.pk)
             form = IssueImportForm()
             context["errors"] = confirm.errors.get("digest")

@@ -180,7 +180,7 @@ def _seats(value: str) -> list[tuple[str, str, list[str]]]:
     seat = _SEAT_RE.match(flat)
     if seat or _LIST_SEPARATOR_RE.search(flat):
         position = seat["seat"] if seat else ""
-        seats = []
+        seats: list[tuple[str, str, list[str]]] = []
         for name in split_unit_names(seat["units"] if seat else flat):
             if _POSITION_ONLY_RE.search(name):  # 市政府秘书长, 有关副秘书长: a post, not a unit
                 seats.append(("", name, []))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from documents.history import set_change_reason
 from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice, UnitRef
 from documents.models import (
     Attachment,
@@ -64,7 +65,7 @@ class LoadResult:
     kept: dict[type[models.Model], set[int]] = field(default_factory=dict, repr=False)
 
     def count(self, model: type[models.Model], outcome: str, n: int = 1) -> None:
-        self.counts.setdefault(model._meta.model_name, Counter())[outcome] += n
+        self.counts.setdefault(str(model._meta.model_name), Counter())[outcome] += n
 
     @property
     def changed(self) -> bool:
@@ -147,7 +148,7 @@ def _row_key(row: models.Model, names: tuple[str, ...]) -> tuple:
     lookup = {}
     for name in names:
         field = opts.get_field(name)
-        lookup[name] = getattr(row, field.attname)
+        lookup[name] = getattr(row, field.attname if isinstance(field, models.Field) else name)
     return (type(row), *sorted(lookup.items()))
 
 
@@ -155,7 +156,7 @@ def _differs(obj: models.Model, name: str, value) -> bool:
     """Whether `obj`'s field `name` holds something else than `value`; a link is compared by
     its column, so that no linked row is fetched to compare it."""
     field = obj._meta.get_field(name)
-    if field.is_relation and field.many_to_one:
+    if isinstance(field, models.ForeignKey):
         current = getattr(obj, field.attname)
         if isinstance(value, models.Model):
             return value.pk is None or current != value.pk
@@ -192,7 +193,7 @@ def _sync(result: LoadResult, model, lookup: dict, values: dict):
         for name in changed:
             setattr(obj, name, values[name])
         if obj.pk is not None:  # not a row still waiting to be written
-            obj._change_reason = "导入更新"
+            set_change_reason(obj, "导入更新")
             obj.save(update_fields=changed)
         result.count(model, "updated")
     else:
@@ -214,6 +215,10 @@ WRITE_ORDER = [
 ]
 
 
+def _parent_written(group: LeadingGroup) -> bool:
+    return group.parent is None or group.parent.pk is not None
+
+
 def write_pending(result: LoadResult) -> None:
     """Write the rows a new issue's import built, model by model, with their history rows.
 
@@ -223,12 +228,10 @@ def write_pending(result: LoadResult) -> None:
         rows = result.pending.pop(model, [])
         while rows:
             if model is LeadingGroup:
-                ready = [g for g in rows if g.parent is None or g.parent.pk is not None]
+                ready = [g for g in rows if not isinstance(g, LeadingGroup) or _parent_written(g)]
                 rows = [g for g in rows if g not in ready]
             else:
                 ready, rows = rows, []
-            for row in ready:  # links to rows written just before take their new keys
-                row._prepare_related_fields_for_save(operation_name="bulk_create")
             bulk_create_with_history(ready, model, batch_size=500)
     assert not result.pending, f"rows of {list(result.pending)} were not written"
 
@@ -317,7 +320,7 @@ def prune_stale(result: LoadResult, issue: Issue) -> None:
 
 
 def _delete(result: LoadResult, row: models.Model) -> None:
-    row._change_reason = "导入时删除"
+    set_change_reason(row, "导入时删除")
     row.delete()
     result.count(type(row), "deleted")
 
@@ -392,6 +395,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "valid_years": parsed.valid_years,
         "body": parsed.body_text,
     }
+    lookup: dict[str, object]
     if holder.doc_number:
         lookup = {"doc_number": holder.doc_number}
     else:
@@ -479,22 +483,26 @@ def _load_list_items(result, notice, parsed: ParsedNotice, attachments, units) -
         refs = section_leads.get(item.section_order, []) + item.units
         _load_responsibilities(result, {"project": project}, refs, units)
 
-    for item in parsed.tasks:
-        task = _sync(
+    for parsed_task in parsed.tasks:
+        row = _sync(
             result,
             Task,
-            {"notice": notice, "section_order": item.section_order, "number": item.number},
             {
-                "attachment": attachments.get(item.attachment),
-                "section": item.section,
-                "content": item.content,
-                "measures": item.measures,
-                "deadline_text": item.deadline_text,
-                "deadline_year": item.deadline_year,
+                "notice": notice,
+                "section_order": parsed_task.section_order,
+                "number": parsed_task.number,
+            },
+            {
+                "attachment": attachments.get(parsed_task.attachment),
+                "section": parsed_task.section,
+                "content": parsed_task.content,
+                "measures": parsed_task.measures,
+                "deadline_text": parsed_task.deadline_text,
+                "deadline_year": parsed_task.deadline_year,
             },
         )
-        refs = section_leads.get(item.section_order, []) + item.units
-        _load_responsibilities(result, {"task": task}, refs, units)
+        refs = section_leads.get(parsed_task.section_order, []) + parsed_task.units
+        _load_responsibilities(result, {"task": row}, refs, units)
 
 
 def _load_responsibilities(result, owner: dict, refs: list[UnitRef], units) -> None:

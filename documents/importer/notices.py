@@ -258,15 +258,15 @@ def parse_relations(
             if not _SELF_REFERENCE_RE.search(sentence):
                 continue
             if relations.effective_rule is None:
-                if match := _EFFECTIVE_DATE_RE.search(sentence):
-                    relations.effective_on = parse_date(match["date"])
+                if effective := _EFFECTIVE_DATE_RE.search(sentence):
+                    relations.effective_on = parse_date(effective["date"])
                     relations.effective_rule = "date"
                 elif _EFFECTIVE_SIGNING_RE.search(sentence):
                     relations.effective_rule = "signing"
                 elif _EFFECTIVE_PUBLICATION_RE.search(sentence):
                     relations.effective_rule = "publication"
-            if relations.valid_years is None and (match := _VALID_YEARS_RE.search(sentence)):
-                relations.valid_years = cn_to_int(match["years"]) or None
+            if relations.valid_years is None and (years := _VALID_YEARS_RE.search(sentence)):
+                relations.valid_years = cn_to_int(years["years"]) or None
         if relations.effective_rule or relations.valid_years:
             break
     return relations

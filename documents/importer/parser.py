@@ -462,12 +462,14 @@ def split_notices(
         first, body_start, title, number = heads[k]
         end = heads[order[position + 1]][0] if position + 1 < len(order) else len(lines)
         body = ["" if squash(line) in sections else line for line in lines[body_start:end]]
-        entry = toc[matched[k]] if k in matched else None
-        if entry is None and toc:
+        listed = toc[matched[k]] if k in matched else None
+        if listed is None and toc:
             warnings.append(f"正文中的《{title}》（{number or '无发文字号'}）不在目录中")
-        elif entry is not None and similarity(entry.title, title) < 1.0:
-            warnings.append(f"目录标题与正文标题不一致：目录为《{entry.title}》，正文为《{title}》")
-        spans.append(NoticeSpan(title=title, doc_number=number, lines=body, toc=entry))
+        elif listed is not None and similarity(listed.title, title) < 1.0:
+            warnings.append(
+                f"目录标题与正文标题不一致：目录为《{listed.title}》，正文为《{title}》"
+            )
+        spans.append(NoticeSpan(title=title, doc_number=number, lines=body, toc=listed))
     return spans
 
 

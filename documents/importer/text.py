@@ -161,7 +161,9 @@ _CLOSERS = "）)〕】］]》〉”"
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on any of `separators`, but not inside brackets (各县（市、区）人民政府 is one)."""
-    parts, current, depth = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in _OPENERS:
             depth += 1

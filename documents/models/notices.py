@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from documents.text import (
 )
 
 if TYPE_CHECKING:
-    from documents.models.units import Unit
+    from documents.models.units import LeadingGroupQuerySet, Unit
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -61,7 +62,7 @@ class NoticeQuerySet(models.QuerySet):
             )
         )
 
-    def _groups(self) -> models.QuerySet:
+    def _groups(self) -> LeadingGroupQuerySet:
         # LeadingGroup is defined after Notice (documents.models.units imports this module).
         return self.model._meta.get_field("leading_groups").related_model.objects.all()
 
@@ -176,7 +177,7 @@ class Notice(models.Model):
     expires_on = models.GeneratedField(
         verbose_name=_("有效期至"),
         expression=models.Func(
-            models.functions.Coalesce("effective_on", "signed_on"),
+            Coalesce("effective_on", "signed_on"),
             "valid_years",
             function="notice_expiry",
             output_field=models.DateField(),

@@ -134,8 +134,8 @@ def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) 
 
     years = sorted(buckets("year", str, str(filters.year or "")), key=lambda b: -int(b.value))
     by_count = functools.partial(sorted, key=lambda b: (-b.count, b.value))
-    validity = {v: i for i, v in enumerate(VALIDITY_ORDER)}
-    labels = dict(Validity.choices)
+    validity = {str(v): i for i, v in enumerate(VALIDITY_ORDER)}
+    labels = {str(value): str(label) for value, label in Validity.choices}
     facets = [
         Facet("year", "年份", years),
         Facet("issuer", "发文机关", by_count(buckets("issuer", str, filters.issuer))),
@@ -144,7 +144,7 @@ def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) 
             "validity",
             "效力",
             sorted(
-                buckets("validity", lambda v: str(labels.get(v, v)), filters.validity),
+                buckets("validity", lambda v: labels.get(str(v), str(v)), filters.validity),
                 key=lambda b: validity.get(b.value, 9),
             ),
         ),

@@ -220,6 +220,6 @@ def notice_ids_of(objects: Iterable[Model]) -> set[int]:
             ids.update(Notice.objects.filter(issue=obj).values_list("pk", flat=True))
         elif isinstance(obj, Unit):
             ids.update(Notice.objects.for_unit(obj).values_list("pk", flat=True))
-        elif getattr(obj, "notice_id", None):
-            ids.add(obj.notice_id)
+        elif notice_id := getattr(obj, "notice_id", None):
+            ids.add(notice_id)
     return ids

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import itertools
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission, User
@@ -123,7 +124,7 @@ def make_citation(*, notice: Notice | None = None, **fields) -> Citation:
     )
 
 
-def make_unit(*, aliases: list[str] = (), **fields) -> Unit:
+def make_unit(*, aliases: Sequence[str] = (), **fields) -> Unit:
     n = _next()
     unit = Unit.objects.create(
         **{
@@ -245,7 +246,7 @@ def staff_group(name: str) -> Group:
     return group
 
 
-def make_staff_user(*, groups: list[str] = (), username: str | None = None, **fields) -> User:
+def make_staff_user(*, groups: Sequence[str] = (), username: str | None = None, **fields) -> User:
     """A staff user (not a superuser) in the named groups; log in with PASSWORD."""
     user = User.objects.create_user(
         username=username or f"staff{_next()}", password=PASSWORD, is_staff=True, **fields
@@ -324,7 +325,7 @@ class FormErrors(list):
 
 def form_errors(response) -> FormErrors:
     """Every error message shown on an admin form page: fields, non-field and inlines."""
-    where = []
+    where: list[tuple[str, str]] = []
     adminform = response.context["adminform"]
     for field, errors in adminform.form.errors.items():
         where.extend((field, str(error)) for error in errors)

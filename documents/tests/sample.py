@@ -25,7 +25,9 @@ def load_sample_issue() -> Issue:
     (browser) tests flush the database afterwards, data migrations included, and without them
     the importer would create every unit anew under the name it is printed as."""
     importlib.import_module("documents.migrations.0003_seed_units").seed(apps, None)
-    return issue_import(data=SAMPLE.read_bytes(), publish=True).issue
+    issue = issue_import(data=SAMPLE.read_bytes(), publish=True).issue
+    assert issue is not None
+    return issue
 
 
 @pytest.fixture(scope="module", name="sample")

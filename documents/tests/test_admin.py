@@ -381,7 +381,9 @@ def test_the_running_total_shows_section_subtotals_and_the_total(client, editor)
     make_project(notice=notice, section_order=2, section="二、民生项目", investment_yi=None)
     make_project(section_order=1, section="一、产业项目", investment_yi=Decimal("99"))  # elsewhere
     html = change_page(client, notice).content.decode()
-    summary = re.search(r"<table><thead><tr><th>栏目.*?</table>", html, re.DOTALL).group()
+    found = re.search(r"<table><thead><tr><th>栏目.*?</table>", html, re.DOTALL)
+    assert found is not None
+    summary = found.group()
     rows = re.findall(
         r"<tr><td>(.*?)</td><td class='num'>(\d+)</td><td class='num'>([\d.]+)</td>", summary
     )
@@ -392,6 +394,7 @@ def test_the_running_total_shows_section_subtotals_and_the_total(client, editor)
     total = re.search(
         r"<tfoot><tr><th>合计</th><th class='num'>(\d+)</th><th class='num'>([\d.]+)", summary
     )
+    assert total is not None
     assert (int(total[1]), Decimal(total[2])) == (4, Decimal("19.75"))
 
 

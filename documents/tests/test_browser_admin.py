@@ -74,7 +74,9 @@ def test_editor_enters_and_publisher_publishes_in_the_real_admin(page: Page, liv
     actions = page.get_by_label("动作")
     expect(actions).to_contain_text("删除所选")
     expect(actions).not_to_contain_text("发布所选刊期")
-    assert page.goto(f"{base}{notice.get_absolute_url()}").status == 404
+    response = page.goto(f"{base}{notice.get_absolute_url()}")
+    assert response is not None
+    assert response.status == 404
 
     # The publisher publishes the issue with the admin action.
     log_in(page, base, "shenhe")
@@ -86,7 +88,9 @@ def test_editor_enters_and_publisher_publishes_in_the_real_admin(page: Page, liv
 
     # The public notice page shows it.
     page.context.clear_cookies()
-    assert page.goto(f"{base}{notice.get_absolute_url()}").status == 200
+    response = page.goto(f"{base}{notice.get_absolute_url()}")
+    assert response is not None
+    assert response.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "咸宁市人民政府办公室关于印发扩大有效投资实施方案的通知"
     )

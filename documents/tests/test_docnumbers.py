@@ -166,7 +166,7 @@ def test_errors_say_why(text, reason):
 def test_error_is_a_value_error_and_rejects_non_text():
     assert issubclass(DocNumberError, ValueError)
     with pytest.raises(DocNumberError, match="文本"):
-        parse_doc_number(None)  # type: ignore[arg-type]
+        parse_doc_number(None)  # type: ignore[arg-type]  # the wrong type, on purpose
 
 
 def test_twelve_character_code_is_accepted():

@@ -76,6 +76,7 @@ def test_dry_run_writes_nothing():
 def test_import_creates_drafts_with_the_printed_figures():
     outcome = issue_import(data=sample_bytes())
     issue = outcome.issue
+    assert issue is not None
     assert issue.status == PublicationStatus.DRAFT
     assert issue.notices.count() == 8
     notice = Notice.objects.get(doc_number="咸政办发〔2022〕29号")
@@ -123,6 +124,7 @@ def test_importing_a_corrected_file_updates_the_same_records():
         1,
     )
     second = issue_import(data=corrected.encode())
+    assert second.issue is not None and first.issue is not None
     assert second.issue.pk == first.issue.pk
     notice.refresh_from_db()
     assert "（修订）" in notice.title

@@ -375,6 +375,7 @@ def test_the_sitemap_and_robots_txt_point_crawlers_at_the_public_pages(client, s
 def test_the_table_csv_of_a_sample_table_opens_in_excel(client, sample):
     notice = Notice.objects.get(doc_number=HOUSING_NUMBER)
     table = notice.tables.first()
+    assert table is not None
     response = client.get(f"/notices/{notice.pk}/tables/{table.order}.csv")
     assert response.status_code == 200
     assert response.content.decode("utf-8").startswith("\ufeff")

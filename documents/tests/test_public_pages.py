@@ -308,7 +308,9 @@ def test_a_ragged_table_renders_every_row_to_the_same_width(client):
         notice=notice, order=1, header=["甲", "乙", "丙"], rows=[["1"], ["1", "2", "3", "4"], []]
     )
     body = get_ok(client, notice.get_absolute_url())
-    table = re.search(r"<tbody>(.*?)</tbody>", body, re.DOTALL).group(1)
+    tbody = re.search(r"<tbody>(.*?)</tbody>", body, re.DOTALL)
+    assert tbody is not None
+    table = tbody.group(1)
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
     assert [row.count("<td>") for row in rows] == [4, 4, 4]
     download = client.get(reverse("documents:notice_table_csv", args=[notice.pk, 1]))

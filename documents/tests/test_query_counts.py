@@ -5,6 +5,7 @@ that the page with 20 rows takes no more queries (and does show 20 rows, so the 
 pass on an empty page).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -194,7 +195,7 @@ class FeedRows(Rows):
         make_notice(issue=self.issue)
 
 
-PAGES = {
+PAGES: dict[str, Callable[[], Rows]] = {
     "home": HomeRows,
     "archive": ArchiveRows,
     "year": YearRows,

@@ -191,6 +191,7 @@ def test_an_editor_enters_an_issue_a_publisher_publishes_it_and_can_withdraw_it(
     assert plan.doc_number == "咸政办发〔2022〕29号"
     assert decision.doc_number == "咸政发〔2022〕11号"
     table = Table.objects.get(notice=plan)
+    assert table.attachment is not None
     assert table.attachment.label == "附件1"
     park = Project.objects.get(name="咸宁高新区电子信息产业园")
     assert {(r.unit.short_name, r.role) for r in park.responsibilities.all()} == {

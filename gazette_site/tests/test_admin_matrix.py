@@ -20,6 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import cast
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -28,7 +29,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import URLPattern
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -78,7 +79,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 class Case:
     prefix: str  # "/admin/documents/notice/"
     pattern: URLPattern
-    model: type | None
+    model: type[Model] | None
 
     @property
     def id(self) -> str:
@@ -297,7 +298,7 @@ class _Forms(HTMLParser):
 def offered_posts(client, url: str, obj) -> list[dict]:
     """The POST bodies the page at `url` offers (as a superuser sees it)."""
     response = client.get(url)
-    posts = [{}]
+    posts: list[dict] = [{}]
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return posts
     parser = _Forms()
@@ -380,7 +381,7 @@ def published_content() -> dict:
     )
 
 
-CONTENT_MODELS = [
+CONTENT_MODELS: list[type[Model]] = [
     Issue,
     Notice,
     Attachment,
@@ -397,7 +398,7 @@ CONTENT_MODELS = [
 
 
 def all_content() -> dict:
-    return _with_history({m._meta.model_name: m.objects.all() for m in CONTENT_MODELS})
+    return _with_history({m._meta.model_name: m._default_manager.all() for m in CONTENT_MODELS})
 
 
 def accounts() -> dict:
@@ -428,9 +429,12 @@ def fingerprint() -> tuple[dict, dict, dict]:
     with connection.cursor() as cursor:
         cursor.cursor.execute(sql, params, prepare=True)
         digests = dict(zip(names, cursor.fetchone(), strict=True))
-    return tuple(
-        {name[2:]: value for name, value in digests.items() if name.startswith(prefix)}
-        for prefix in ("p:", "a:", "u:")
+    return cast(
+        tuple[dict, dict, dict],
+        tuple(
+            {name[2:]: value for name, value in digests.items() if name.startswith(prefix)}
+            for prefix in ("p:", "a:", "u:")
+        ),
     )
 
 
@@ -449,7 +453,7 @@ def index_is_current() -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_every_admin_url_keeps_the_workflow_for_every_role(case, site, client):
-    failures = []
+    failures: list[str] = []
     before = fingerprint()  # every request below is rolled back to this
     for side, obj in objects_for(case, site):
         url = url_of(case, obj)

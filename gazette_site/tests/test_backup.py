@@ -82,9 +82,11 @@ def test_backup_then_restore_gives_every_table_with_the_same_rows(tmp_path, thro
         for table in names:
             assert contents(copy, table) == contents(original, table), table
         # A sample read back field by field, markup and Chinese intact.
-        title = copy.execute(
+        row = copy.execute(
             "SELECT title FROM documents_notice WHERE id = %s", [ids["notice"]]
-        ).fetchone()[0]
+        ).fetchone()
+        assert row is not None
+        title = row[0]
         assert title == Notice.objects.get(pk=ids["notice"]).title
         assert "<script>" in title
         counts = copy.execute(
@@ -119,6 +121,7 @@ def test_a_backup_made_after_uploading_a_pdf_restores_it_byte_for_byte(
     assert backup.media_manifest(tmp_path / "restored") == backup.media_manifest(media_root)
     with connect(throwaway_name) as copy:
         name = copy.execute("SELECT pdf FROM documents_issue WHERE id = %s", [issue.pk]).fetchone()
+    assert name is not None
     assert name[0] == issue.pdf.name  # the restored row points at the restored file
 
 
@@ -166,7 +169,9 @@ def test_an_existing_empty_database_may_be_the_target(tmp_path, throwaway_name):
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(throwaway_name)))
     backup.restore(path=dumped.path, target=throwaway_name, media_target=tmp_path / "restored")
     with connect(throwaway_name) as copy:
-        assert copy.execute("SELECT count(*) FROM documents_notice").fetchone()[0] == 1
+        row = copy.execute("SELECT count(*) FROM documents_notice").fetchone()
+        assert row is not None
+        assert row[0] == 1
 
 
 def test_a_broken_dump_leaves_no_half_restored_database(tmp_path, throwaway_name):

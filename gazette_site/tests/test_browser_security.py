@@ -76,6 +76,7 @@ def test_public_pages_work_under_the_policy(page: Page, live_server, violations)
         "/groups/",
     ]:
         response = page.goto(base + path)
+        assert response is not None, path
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
         violations.check(path)

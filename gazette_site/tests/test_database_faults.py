@@ -6,6 +6,7 @@ test database refusing connections (ALTER DATABASE … ALLOW_CONNECTIONS false),
 worker sees while the server is down — the drill with a real stop is `make loadtest`.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import psycopg
@@ -22,8 +23,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def wsgi_get(path: str) -> tuple[int, str]:
     """GET through the WSGI application as gunicorn calls it (request_started/finished fire)."""
     environ = RequestFactory().get(path).environ
-    statuses = []
-    result = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    statuses: list[str] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        statuses.append(status)
+        return lambda data: None  # the write() callable; Django never calls it
+
+    result = application(environ, start_response)
     try:
         body = b"".join(result).decode()
     finally:
@@ -91,7 +99,7 @@ def test_a_killed_connection_is_replaced_on_the_next_request(published):
 def test_without_health_checks_the_same_kill_would_cost_a_visitor_a_503(published):
     """What the test above guards against (and proof that it can fail)."""
     assert wsgi_get("/issues/")[0] == 200
-    connection.health_check_enabled = False
+    connection.health_check_enabled = False  # type: ignore[attr-defined]  # stubs omit it
     try:
         with admin_connection() as admin:
             kill_connections(admin)

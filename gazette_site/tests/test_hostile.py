@@ -9,6 +9,7 @@ markup, then driven with generated query strings and path segments.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
@@ -27,7 +28,7 @@ RAW_MARKERS = ("<script>alert", "<img src=x onerror", "<svg onload")
 
 def _public_patterns() -> list[str]:
     """Names (namespace:name) of every URL pattern of the two public apps."""
-    names = []
+    names: list[str] = []
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace in ("documents", "projects"):
             names.extend(
@@ -53,7 +54,7 @@ EXTRA_URLS = ["/sitemap.xml", "/robots.txt"]
 
 
 def public_urls(ids) -> list[str]:
-    no_args = lambda _ids: []  # noqa: E731
+    no_args: Callable[[dict], list] = lambda _ids: []  # noqa: E731
     urls = [reverse(name, args=URL_ARGS.get(name, no_args)(ids)) for name in _public_patterns()]
     return urls + EXTRA_URLS
 
@@ -127,7 +128,7 @@ payloads = st.sampled_from(
     [SCRIPT, IMG, "<svg onload=alert(1)>", '"><script>alert(1)</script>', "'\"<>&", "\x00", "%"]
 )
 any_text = st.text(
-    st.characters(blacklist_categories=("Cs",)),  # lone surrogates cannot be sent at all
+    st.characters(blacklist_categories=["Cs"]),  # lone surrogates cannot be sent at all
     max_size=60,
 )
 values = st.one_of(nasty_numbers, payloads, any_text, any_text.map(lambda t: t * 50))

@@ -29,7 +29,12 @@ def test_a_page_is_served_from_memory_once_cached(client, monkeypatch):
     shared = caches[settings.PAGE_CACHE_ALIAS]
     asked = []
     read = shared.get
-    monkeypatch.setattr(shared, "get", lambda key, *args: asked.append(key) or read(key, *args))
+
+    def get(key, *args):
+        asked.append(key)
+        return read(key, *args)
+
+    monkeypatch.setattr(shared, "get", get)
     response = client.get("/issues/")
     assert response["X-Page-Cache"] == "hit"
     assert "2022年第5号" in response.content.decode()

@@ -1,6 +1,7 @@
 """Security headers, the Content-Security-Policy, and pages that need no inline script or style."""
 
 from html.parser import HTMLParser
+from typing import cast
 
 import pytest
 
@@ -107,10 +108,11 @@ def test_public_pages_need_no_inline_script_or_style(client, published):
 
 
 def test_the_error_pages_need_no_inline_style(client, db):
+    from django.template.backends.django import Template
     from django.template.loader import get_template
 
     for name in ["500.html", "503.html", "429.html", "404.html"]:
-        source = get_template(name).template.source
+        source = cast(Template, get_template(name)).template.source
         finder = InlineCodeFinder()
         finder.feed(source)
         assert finder.found == [], name

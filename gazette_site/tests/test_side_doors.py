@@ -94,7 +94,9 @@ def test_a_notice_is_not_moved_into_a_draft_through_its_history(client, editor):
 
     notice.refresh_from_db()
     assert notice.issue == published
-    hits = search_notices("药品安全").page.hits
+    result = search_notices("药品安全")
+    assert result.page is not None
+    hits = result.page.hits
     assert [(hit.notice.pk, hit.notice.issue_id) for hit in hits] == [(notice.pk, published.pk)]
 
 

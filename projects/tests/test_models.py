@@ -109,6 +109,7 @@ def test_for_unit_with_and_without_a_role():
     assert set(Project.objects.for_unit(unit)) == {led, helped}
     assert Project.objects.for_unit(unit).count() == 2
     assert list(Project.objects.for_unit(unit, role=Role.LEAD)) == [led]
+    assert led.investment_yi is not None and helped.investment_yi is not None
     assert Project.objects.for_unit(unit).total_investment() == (
         led.investment_yi + helped.investment_yi
     )

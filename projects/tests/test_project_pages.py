@@ -97,9 +97,9 @@ def test_every_filter_has_a_visible_label(client, lists):
             assert f'<label for="{field_id}">' in body, (path, field_id)
 
 
-def header_links(body: str) -> dict[str, tuple[str, str]]:
-    """Column label → (href of its sort link, aria-sort of the header or "")."""
-    links = {}
+def header_links(body: str) -> dict[str, tuple[str, str | None]]:
+    """Column label → (href of its sort link, aria-sort of the header or None)."""
+    links: dict[str, tuple[str, str | None]] = {}
     for th in re.findall(r"<th [^>]*>.*?</th>", body, re.S):
         link = re.search(r'<a class="sort-link" href="([^"]+)">([^<]+)', th)
         if link:
@@ -129,7 +129,9 @@ def test_a_sorted_column_says_so_and_its_header_reverses_the_order(client, lists
 
 def test_the_csv_link_carries_the_current_filters(client, lists):
     body = client.get("/projects/", {"location": "咸安区", "sort": "name"}).content.decode()
-    link = re.search(r'href="(/projects/export\.csv[^"]*)"', body).group(1).replace("&amp;", "&")
+    found = re.search(r'href="(/projects/export\.csv[^"]*)"', body)
+    assert found is not None
+    link = found.group(1).replace("&amp;", "&")
     rows = client.get(link).content.decode("utf-8-sig").splitlines()
     assert len(rows) == 2 and "城市道路改造" in rows[1]
 

@@ -1,7 +1,10 @@
 """Stage 12: leading groups and their members."""
 
+from typing import cast
+
 from documents.importer import clean_lines, parse_body, parse_groups
 from documents.importer.groups import GroupScope, MemberRun, parse_member_run
+from documents.importer.records import Block
 
 
 def _seats(*lines: str) -> list[tuple[str, str, str, list[str]]]:
@@ -12,7 +15,8 @@ def _seats(*lines: str) -> list[tuple[str, str, str, list[str]]]:
 
 
 def _groups(text: str, title: str = "", notice_title: str = "市人民政府办公室关于某事的通知"):
-    items = parse_body(clean_lines(text))
+    # The texts here hold no tables (parse_groups reads blocks and member runs only).
+    items = cast(list[Block | MemberRun], parse_body(clean_lines(text)))
     return parse_groups([GroupScope(title=title, items=items)], notice_title, text)
 
 

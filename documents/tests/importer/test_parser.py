@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -23,6 +23,7 @@ from documents.importer import (
     parse_toc,
     split_notices,
 )
+from documents.importer.groups import MemberRun
 from documents.importer.records import Block, TocEntry
 from documents.tests.importer import EXPECTED, FIXTURES, sample_text
 
@@ -414,7 +415,7 @@ def test_body_keeps_member_lines_apart():
     items = parse_body(
         lines_of("组 长：杨 军 市长\n副组长：杨良锋 市委常委、常务副市长\n吴晓波 副市长\n")
     )
-    assert len(items) == 1 and len(items[0].lines) == 3
+    assert len(items) == 1 and len(cast(MemberRun, items[0]).lines) == 3
 
 
 # --- 8. parse_attachments -----------------------------------------------------------------------
