@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from documents.limits import FIRST_YEAR, LAST_YEAR
+
 __all__ = [
     "DocNumber",
     "DocNumberError",
@@ -19,8 +21,6 @@ __all__ = [
     "parse_doc_number",
 ]
 
-MIN_YEAR = 1949
-MAX_YEAR = 2100
 MAX_CODE_LENGTH = 12
 MAX_SERIAL_DIGITS = 5
 
@@ -126,8 +126,8 @@ def parse_doc_number(text: str) -> DocNumber:
         raise DocNumberError("缺少年份")
     if len(year) != 4:
         raise DocNumberError("年份应为四位数字")
-    if not MIN_YEAR <= int(year) <= MAX_YEAR:
-        raise DocNumberError(f"年份应在{MIN_YEAR}年至{MAX_YEAR}年之间")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise DocNumberError(f"年份应在{FIRST_YEAR}年至{LAST_YEAR}年之间")
     if not serial:
         if rest[:1] and rest[0] in _CHINESE_NUMERALS:
             raise DocNumberError("序号应为阿拉伯数字")
@@ -189,7 +189,7 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     for match in matches:
         year = int(match["year"])
         run = _HAN_RUN_AT_END_RE.search(flat, max(0, match.start() - _RUN_WINDOW), match.start())
-        if not MIN_YEAR <= year <= MAX_YEAR or run is None:
+        if not FIRST_YEAR <= year <= LAST_YEAR or run is None:
             continue
         code = _agency_code_from_run(run.group())
         number = DocNumber(agency_code=code, year=year, serial=int(match["serial"]))

@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from documents.models import Notice
+from documents.text import chinese_date
 
 FEED_SIZE = 30
 
@@ -29,7 +30,7 @@ class LatestNoticesFeed(Feed):
     def item_description(self, item):
         parts = [
             item.issuer,
-            f"成文日期 {item.signed_on:%Y年%-m月%-d日}" if item.signed_on else "",
+            f"成文日期 {chinese_date(item.signed_on)}" if item.signed_on else "",
             f"刊载于 {item.issue}",
         ]
         return " · ".join(part for part in parts if part)

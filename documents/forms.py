@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+from documents.limits import MAX_IMPORT_BYTES, MEGABYTE
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -18,13 +19,18 @@ class IssueImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("公报文本文件"),
-        help_text=_("由公报 PDF 提取的纯文本（UTF-8 或 GB18030 编码），不超过 20 MB。"),
+        help_text=_(
+            "由公报 PDF 提取的纯文本（UTF-8 或 GB18030 编码），"
+            f"不超过 {MAX_IMPORT_BYTES // MEGABYTE} MB。"
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件过大：不能超过 20 MB。"))
+            raise forms.ValidationError(
+                _("文件过大：不能超过 %(limit)d MB。") % {"limit": MAX_IMPORT_BYTES // MEGABYTE}
+            )
         data = upload.read()
         if not data.strip():
             raise forms.ValidationError(_("文件是空的。"))

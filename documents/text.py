@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,12 +18,19 @@ HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def chinese_date(value: datetime.date) -> str:
+    """2022-11-16 as the gazette prints it: 2022年11月16日 (the one date format of the portal)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def normalize_person_name(name: str) -> str:
     """`杨 军` → `杨军`: two-character names are typeset with a padding space."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def collapse_spaces(text: str) -> str:
+    """Runs of spaces, tabs, line breaks and full-width spaces as one space (the one copy, which
+    the importer uses too)."""
     return _SPACES.sub(" ", text or "").strip()
 
 

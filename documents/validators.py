@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MAX_PDF_BYTES = 50 * 1024 * 1024
+from documents.limits import MAX_PDF_BYTES, MEGABYTE
+
 PDF_MAGIC = b"%PDF-"
 
 
 def validate_pdf(value) -> None:
-    """An issue's PDF: a file that starts with `%PDF-`, at most 50 MB.
+    """An issue's PDF: a file that starts with `%PDF-`, at most MAX_PDF_BYTES.
 
     Only a new upload is read; a file already stored passed this check when it came in. The
     header must be at the very start (readers tolerate junk before it, which is how files that
@@ -21,7 +22,7 @@ def validate_pdf(value) -> None:
         raise ValidationError(
             _("PDF 文件过大：不能超过 %(limit)d MB。"),
             code="pdf_too_large",
-            params={"limit": MAX_PDF_BYTES // (1024 * 1024)},
+            params={"limit": MAX_PDF_BYTES // MEGABYTE},
         )
     value.seek(0)
     head = value.read(len(PDF_MAGIC))

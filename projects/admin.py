@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from documents.admin import InlineFormSet, PublishedLockMixin, SearchIndexMixin
-from documents.models import LAST_YEAR
+from documents.limits import FIRST_YEAR, LAST_YEAR
 from projects.models import Project, Responsibility, Task
 
 
@@ -43,7 +43,10 @@ class ListItemForm(forms.ModelForm):
     def clean_deadline_year(self):
         year = self.cleaned_data.get("deadline_year")
         if year is not None and year > LAST_YEAR:
-            raise forms.ValidationError(_("完成年份应在1949年至2100年之间。"))
+            raise forms.ValidationError(
+                _("完成年份应在%(first)d年至%(last)d年之间。")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         return year
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from documents.limits import FIRST_YEAR, LAST_YEAR
 from documents.models import Attachment, Notice, PublicationStatus, Unit
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ class ListItem(models.Model):
         _("完成时限"), max_length=50, blank=True, help_text=_("如：2025年、持续推进")
     )
     deadline_year = models.PositiveSmallIntegerField(
-        _("完成年份"), null=True, blank=True, validators=[MinValueValidator(1949)]
+        _("完成年份"), null=True, blank=True, validators=[MinValueValidator(FIRST_YEAR)]
     )
 
     class Meta:
@@ -175,7 +176,7 @@ class Project(ListItem):
                 condition=Q(investment_yi__gte=0), name="project_investment_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(deadline_year__gte=1949, deadline_year__lte=2100),
+                condition=Q(deadline_year__gte=FIRST_YEAR, deadline_year__lte=LAST_YEAR),
                 name="project_deadline_year_range",
             ),
         ]
@@ -211,7 +212,7 @@ class Task(ListItem):
                 violation_error_message=_("该清单栏目中已有这个序号。"),
             ),
             models.CheckConstraint(
-                condition=Q(deadline_year__gte=1949, deadline_year__lte=2100),
+                condition=Q(deadline_year__gte=FIRST_YEAR, deadline_year__lte=LAST_YEAR),
                 name="task_deadline_year_range",
             ),
         ]

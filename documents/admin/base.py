@@ -11,7 +11,7 @@ from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 
 from documents.docnumbers import DocNumberError, parse_doc_number
-from documents.models import FIRST_YEAR
+from documents.limits import FIRST_YEAR
 from documents.permissions import can_publish, draft_only, may_change
 from documents.search import index_notices, notice_ids_of
 from gazette_site.cache import content_changed
@@ -49,7 +49,9 @@ class IssueForm(forms.ModelForm):
     def clean_published_on(self):
         published_on = self.cleaned_data.get("published_on")
         if published_on and published_on < EARLIEST_DATE:
-            raise forms.ValidationError(_("出版日期不能早于1949年1月1日。"))
+            raise forms.ValidationError(
+                _("出版日期不能早于%(year)d年1月1日。") % {"year": FIRST_YEAR}
+            )
         return published_on
 
 
@@ -60,7 +62,9 @@ class NoticeForm(forms.ModelForm):
     def clean_signed_on(self):
         signed_on = self.cleaned_data.get("signed_on")
         if signed_on and signed_on < EARLIEST_DATE:
-            raise forms.ValidationError(_("成文日期不能早于1949年1月1日。"))
+            raise forms.ValidationError(
+                _("成文日期不能早于%(year)d年1月1日。") % {"year": FIRST_YEAR}
+            )
         return signed_on
 
 

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from documents.text import collapse_spaces
+
 __all__ = [
     "DATE_LINE_RE",
     "cn_to_int",
@@ -71,11 +73,6 @@ def squash(text: str) -> str:
 def strip_spaces(text: str) -> str:
     """Every space out (``组 长`` → ``组长``, ``杨 军`` → ``杨军``)."""
     return _WHITESPACE_RE.sub("", text)
-
-
-def collapse_spaces(text: str) -> str:
-    """Runs of spaces, tabs and line breaks as one space."""
-    return _WHITESPACE_RE.sub(" ", text).strip()
 
 
 def join_wrapped(first: str, second: str) -> str:

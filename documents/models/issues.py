@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,10 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from documents.limits import FIRST_YEAR, LAST_YEAR, MAX_PDF_BYTES, MEGABYTE
 from documents.validators import validate_pdf
-
-FIRST_YEAR = 1949
-LAST_YEAR = 2100
 
 
 class PublicationStatus(models.TextChoices):
@@ -30,6 +29,17 @@ class Validity(models.TextChoices):
 
 
 # --- Issues -----------------------------------------------------------------------------------
+
+
+def standing_sponsor() -> str:
+    """A new issue's 主办: the standing masthead's (settings.GAZETTE_MASTHEAD, which the footer
+    shows too)."""
+    return settings.GAZETTE_MASTHEAD["sponsor"]
+
+
+def standing_publisher() -> str:
+    """A new issue's 编辑出版: the standing masthead's."""
+    return settings.GAZETTE_MASTHEAD["publisher"]
 
 
 class IssueQuerySet(models.QuerySet):
@@ -67,9 +77,9 @@ class Issue(models.Model):
         _("总期号（总第几号）"), unique=True, validators=[MinValueValidator(1)]
     )
     published_on = models.DateField(_("出版日期"))
-    sponsor = models.CharField(_("主办"), max_length=100, blank=True, default="咸宁市人民政府")
+    sponsor = models.CharField(_("主办"), max_length=100, blank=True, default=standing_sponsor)
     publisher = models.CharField(
-        _("编辑出版"), max_length=100, blank=True, default="咸宁市人民政府办公室"
+        _("编辑出版"), max_length=100, blank=True, default=standing_publisher
     )
     phone = models.CharField(_("电话"), max_length=50, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
@@ -81,7 +91,10 @@ class Issue(models.Model):
         upload_to=issue_pdf_path,
         blank=True,
         validators=[validate_pdf],
-        help_text=_("公报的 PDF 版，不超过 50 MB。公开页面经由本站下载，文件名由刊期决定。"),
+        help_text=_(
+            f"公报的 PDF 版，不超过 {MAX_PDF_BYTES // MEGABYTE} MB。"
+            "公开页面经由本站下载，文件名由刊期决定。"
+        ),
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT

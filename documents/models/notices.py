@@ -22,6 +22,7 @@ from documents.text import (
     OutlineBlock,
     body_blocks,
     body_outline,
+    chinese_date,
     outline_blocks,
 )
 
@@ -267,6 +268,10 @@ class Notice(models.Model):
     def starts_on(self) -> datetime.date | None:
         return self.effective_on or self.signed_on
 
+    def validity_label(self) -> str:
+        """有效 / 已失效 / 已废止, for the current validity (needs `with_validity()`)."""
+        return str(Validity(getattr(self, "current_validity", self.validity)).label)
+
     def validity_explanation(self) -> str:
         """Why the notice has its current validity (needs `with_validity()`)."""
         status = getattr(self, "current_validity", self.validity)
@@ -277,12 +282,12 @@ class Notice(models.Model):
                 return self.validity_note
             if self.expires_on is None:  # marked expired by hand, without a period
                 return "已失效。"
-            return f"有效期{self.valid_years}年，已于{self.expires_on:%Y年%-m月%-d日}届满。"
+            return f"有效期{self.valid_years}年，已于{chinese_date(self.expires_on)}届满。"
         parts = []
         if self.starts_on:
-            parts.append(f"自{self.starts_on:%Y年%-m月%-d日}起施行")
+            parts.append(f"自{chinese_date(self.starts_on)}起施行")
         if self.expires_on:
-            parts.append(f"有效期{self.valid_years}年，至{self.expires_on:%Y年%-m月%-d日}")
+            parts.append(f"有效期{self.valid_years}年，至{chinese_date(self.expires_on)}")
         return "，".join(parts) + "。" if parts else ""
 
 

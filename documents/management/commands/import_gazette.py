@@ -5,9 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.importer import ImportFormatError
+from documents.limits import MAX_IMPORT_BYTES, MEGABYTE
 from documents.services import issue_import
-
-MAX_BYTES = 50 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -25,8 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, json: bool, publish: bool, **options):
         try:
-            if file.stat().st_size > MAX_BYTES:
-                raise CommandError(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB）：{file}")
+            if file.stat().st_size > MAX_IMPORT_BYTES:
+                raise CommandError(f"文件过大（超过 {MAX_IMPORT_BYTES // MEGABYTE} MB）：{file}")
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"无法读取文件 {file}：{error.strerror or error}") from error
