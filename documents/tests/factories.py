@@ -1,20 +1,35 @@
-"""Small factories for tests: one function per model, sensible defaults, keyword overrides.
+"""Model factories for tests (factory_boy), and the helpers other apps' tests call.
 
-Every function saves and returns one object. Numbers that must be unique (issue numbers,
-document serials, orders) come from a counter, so calling a factory twice never collides.
-Other apps' tests import these; keep the names and keywords stable:
+One `DjangoModelFactory` per model, with sensible defaults that any keyword overrides; a
+parent that is not given is created by a `SubFactory`. Numbers that must be unique (issue
+numbers, document serials, orders, names) come from each factory's `factory.Sequence`,
+counted from 1 for the whole test process, so creating twice never collides (and an issue
+number may pass 99: give one the admin form accepts when a test posts the form):
+
+    IssueFactory(published=True)        Issue of 2022, a draft unless the `published` trait
+    NoticeFactory(published=True)       Notice (in a published issue with the trait); doc_number
+                                        typed in any form, stored canonical; None for none
+    AttachmentFactory, TableFactory, CitationFactory, UnitFactory(aliases=[...]),
+    LeadingGroupFactory (领导小组), MembershipFactory, ProjectFactory, TaskFactory,
+    ResponsibilityFactory (a unit's role in a project, or in a task with `task=`)
+
+For mypy, call `NoticeFactory.create(...)` / `.create_batch(n, ...)` (typed: a Notice, a list
+of them) rather than `NoticeFactory(...)`, which does the same but is typed as the factory.
+
+The `make_*` functions are thin calls of these factories, kept for the tests that use them;
+keep their names and keywords stable:
 
     make_issue(status=...)               Issue (draft unless `published=True` or status given)
-    make_notice(issue=..., doc_number=)  Notice; doc_number typed in any form, stored canonical
+    make_notice(issue=..., doc_number=)  Notice; doc_number "" picks a fresh one, None none
     make_attachment(notice=...)          Attachment
-    make_table(notice=..., attachment=)  Table
+    make_table(notice=..., attachment=)  Table (in the attachment's notice when one is given)
     make_citation(notice=...)            Citation
     make_unit(full_name=..., aliases=[]) Unit with optional aliases
     make_group(notice=...)               LeadingGroup (领导小组)
     make_membership(group=...)           Membership
     make_project(notice=...)             Project
     make_task(notice=...)                Task
-    make_responsibility(project=|task=)  Responsibility (a unit's role)
+    make_responsibility(project=|task=)  Responsibility (in a new project unless either given)
     index_for_search(*notices)           index notices for /search/ as the admin does
     staff_group(name)                    the 编辑 / 审核发布 group, recreated if a flush removed it
     make_staff_user(groups=[...])        an is_staff user (password PASSWORD) in those groups
@@ -27,9 +42,12 @@ import importlib
 import itertools
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVar
 
+import factory
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from documents.models import (
     Attachment,
@@ -51,160 +69,268 @@ EDITOR = "编辑"
 PUBLISHER = "审核发布"
 PASSWORD = "correct-horse-battery-staple-42"
 
-_sequence = itertools.count(1)
+_sequence = itertools.count(1)  # staff usernames
 
 
 def _next() -> int:
     return next(_sequence)
 
 
+# --- Factories ---------------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+FIRST_DEFAULT = 100
+
+
+class _Factory(DjangoModelFactory[T]):
+    """Sequences start at 1: serials, issue numbers and orders of 0 are refused. Numbers and
+    orders a test may also type by hand (第5号, order=1, 序号 1) start at FIRST_DEFAULT, so a
+    default never collides with a typed one whatever ran before in the process."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _setup_next_sequence(cls) -> int:
+        return 1
+
+
+class IssueFactory(_Factory[Issue]):
+    """A draft issue of 2022; `published=True` publishes it (now)."""
+
+    class Meta:
+        model = Issue
+
+    class Params:
+        published = factory.Trait(status=PublicationStatus.PUBLISHED)
+
+    year = 2022
+    number = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    total_number = factory.Sequence(lambda n: 1000 + n)
+    published_on = datetime.date(2022, 11, 16)
+    status = PublicationStatus.DRAFT
+    # A published issue has a publication time (any status given by hand included).
+    published_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == PublicationStatus.PUBLISHED else None
+    )
+
+
+class NoticeFactory(_Factory[Notice]):
+    """A notice signed 30 days before its issue; `published=True` puts it in a published issue.
+
+    `doc_number` is parsed as the admin does (`Notice.set_doc_number`): typed in any form,
+    stored canonical with its parts; None or "" for a notice without one."""
+
+    class Meta:
+        model = Notice
+
+    class Params:
+        published = factory.Trait(issue=factory.SubFactory(IssueFactory, published=True))
+
+    issue = factory.SubFactory(IssueFactory)
+    order = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    title = factory.Sequence(lambda n: f"关于印发测试文件{n}的通知")
+    issuer = "咸宁市人民政府办公室"
+    signed_on = factory.LazyAttribute(lambda o: o.issue.published_on - datetime.timedelta(days=30))
+    doc_number = factory.Sequence(lambda n: f"咸政办测〔2022〕{n}号")
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        doc_number = kwargs.pop("doc_number", None)
+        notice = model_class(*args, **kwargs)
+        notice.set_doc_number(doc_number)
+        return notice
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        notice = cls._build(model_class, *args, **kwargs)
+        notice.save()
+        return notice
+
+
+class AttachmentFactory(_Factory[Attachment]):
+    class Meta:
+        model = Attachment
+
+    notice = factory.SubFactory(NoticeFactory)
+    order = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    label = factory.Sequence(lambda n: f"附件{n}")
+    title = factory.Sequence(lambda n: f"测试附件{n}")
+
+
+class TableFactory(_Factory[Table]):
+    """A small table of two projects, in its attachment's notice when given `attachment=`."""
+
+    class Meta:
+        model = Table
+
+    attachment = None
+    notice = factory.Maybe(
+        "attachment",
+        yes_declaration=factory.SelfAttribute("attachment.notice"),
+        no_declaration=factory.SubFactory(NoticeFactory),
+    )
+    order = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    title = factory.Sequence(lambda n: f"测试表{n}")
+    header = factory.LazyFunction(lambda: ["序号", "项目名称", "总投资（亿元）"])
+    rows = factory.LazyFunction(lambda: [["1", "测试项目甲", "1.5"], ["2", "测试项目乙", "2.25"]])
+
+
+class CitationFactory(_Factory[Citation]):
+    class Meta:
+        model = Citation
+
+    notice = factory.SubFactory(NoticeFactory)
+    kind = Citation.Kind.CITES
+    doc_number = "鄂政发〔2022〕17号"
+
+
+def _add_aliases(unit: Unit, create: bool, extracted: Sequence[str] | None, **kwargs) -> None:
+    for name in extracted or ():
+        alias = UnitAlias(unit=unit, name=name)
+        if create:
+            alias.save()
+
+
+class UnitFactory(_Factory[Unit]):
+    """A city department; `aliases=[...]` gives it other names it is printed under."""
+
+    class Meta:
+        model = Unit
+        skip_postgeneration_save = True  # the aliases are rows of their own
+
+    full_name = factory.Sequence(lambda n: f"咸宁市测试局{n}")
+    short_name = factory.Sequence(lambda n: f"市测试局{n}")
+    kind = UnitKind.CITY_DEPARTMENT
+    aliases = factory.PostGeneration(_add_aliases)
+
+
+class LeadingGroupFactory(_Factory[LeadingGroup]):
+    """A leading group (领导小组), not an auth group: see staff_group for those."""
+
+    class Meta:
+        model = LeadingGroup
+
+    notice = factory.SubFactory(NoticeFactory)
+    order = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    name = factory.Sequence(lambda n: f"咸宁市测试工作领导小组{n}")
+
+
+class MembershipFactory(_Factory[Membership]):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(LeadingGroupFactory)
+    order = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    role = MembershipRole.MEMBER
+    person_name = "杨军"
+    position = "市人民政府副市长"
+
+
+class ProjectFactory(_Factory[Project]):
+    class Meta:
+        model = Project
+
+    notice = factory.SubFactory(NoticeFactory)
+    section_order = 1
+    section = "一、基础设施"
+    number = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    investment_yi = Decimal("1.5")
+    deadline_text = "2025年"
+    deadline_year = 2025
+    location = "咸安区"
+
+
+class TaskFactory(_Factory[Task]):
+    class Meta:
+        model = Task
+
+    notice = factory.SubFactory(NoticeFactory)
+    section_order = 1
+    section = "一、重点任务"
+    number = factory.Sequence(lambda n: FIRST_DEFAULT + n)
+    content = factory.Sequence(lambda n: f"测试任务事项{n}")
+    deadline_text = "2023年"
+    deadline_year = 2023
+
+
+class ResponsibilityFactory(_Factory[Responsibility]):
+    """A new unit responsible for a new project; with `task=`, for that task instead."""
+
+    class Meta:
+        model = Responsibility
+
+    task = None
+    project = factory.Maybe(
+        "task", yes_declaration=None, no_declaration=factory.SubFactory(ProjectFactory)
+    )
+    unit = factory.SubFactory(UnitFactory)
+    role = Role.RESPONSIBLE
+
+
+# --- The make_* helpers: thin calls of the factories --------------------------------------------
+
+
+def _given(**parents) -> dict:
+    """The parents that were passed; a parent left out (None) is made by its SubFactory."""
+    return {name: value for name, value in parents.items() if value is not None}
+
+
 def make_issue(*, published: bool = False, **fields) -> Issue:
-    """A draft issue of 2022 (published with `published=True`), numbered from a counter."""
-    n = _next()
-    values = {
-        "year": 2022,
-        "number": n,
-        "total_number": 1000 + n,
-        "published_on": datetime.date(2022, 11, 16),
-        "status": PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT,
-        **fields,
-    }
-    if values["status"] == PublicationStatus.PUBLISHED and "published_at" not in values:
-        values["published_at"] = timezone.now()
-    return Issue.objects.create(**values)
+    """A draft issue of 2022 (published with `published=True`), numbered from a sequence."""
+    return IssueFactory.create(published=published, **fields)
 
 
 def make_notice(*, issue: Issue | None = None, doc_number: str | None = "", **fields) -> Notice:
     """A notice; `doc_number` is parsed like the admin does ("" picks a fresh one, None none)."""
-    n = _next()
-    issue = issue or make_issue()
-    notice = Notice(
-        issue=issue,
-        **{
-            "order": n,
-            "title": f"关于印发测试文件{n}的通知",
-            "issuer": "咸宁市人民政府办公室",
-            "signed_on": issue.published_on - datetime.timedelta(days=30),
-            **fields,
-        },
-    )
-    notice.set_doc_number(f"咸政办测〔2022〕{n}号" if doc_number == "" else doc_number)
-    notice.save()
-    return notice
+    if doc_number != "":
+        fields["doc_number"] = doc_number
+    return NoticeFactory.create(**_given(issue=issue), **fields)
 
 
 def make_attachment(*, notice: Notice | None = None, **fields) -> Attachment:
-    n = _next()
-    return Attachment.objects.create(
-        notice=notice or make_notice(),
-        **{"order": n, "label": f"附件{n}", "title": f"测试附件{n}", **fields},
-    )
+    return AttachmentFactory.create(**_given(notice=notice), **fields)
 
 
-def make_table(*, notice: Notice | None = None, attachment: Attachment | None = None, **fields):
-    n = _next()
-    notice = notice or (attachment.notice if attachment else make_notice())
-    return Table.objects.create(
-        notice=notice,
-        attachment=attachment,
-        **{
-            "order": n,
-            "title": f"测试表{n}",
-            "header": ["序号", "项目名称", "总投资（亿元）"],
-            "rows": [["1", "测试项目甲", "1.5"], ["2", "测试项目乙", "2.25"]],
-            **fields,
-        },
-    )
+def make_table(
+    *, notice: Notice | None = None, attachment: Attachment | None = None, **fields
+) -> Table:
+    return TableFactory.create(**_given(notice=notice, attachment=attachment), **fields)
 
 
 def make_citation(*, notice: Notice | None = None, **fields) -> Citation:
-    return Citation.objects.create(
-        notice=notice or make_notice(),
-        **{"kind": Citation.Kind.CITES, "doc_number": "鄂政发〔2022〕17号", **fields},
-    )
+    return CitationFactory.create(**_given(notice=notice), **fields)
 
 
 def make_unit(*, aliases: Sequence[str] = (), **fields) -> Unit:
-    n = _next()
-    unit = Unit.objects.create(
-        **{
-            "full_name": f"咸宁市测试局{n}",
-            "short_name": f"市测试局{n}",
-            "kind": UnitKind.CITY_DEPARTMENT,
-            **fields,
-        }
-    )
-    for alias in aliases:
-        UnitAlias.objects.create(unit=unit, name=alias)
-    return unit
+    return UnitFactory.create(aliases=aliases, **fields)
 
 
 def make_group(*, notice: Notice | None = None, **fields) -> LeadingGroup:
     """A leading group (领导小组), not an auth group: see staff_group for those."""
-    n = _next()
-    return LeadingGroup.objects.create(
-        notice=notice or make_notice(),
-        **{"order": n, "name": f"咸宁市测试工作领导小组{n}", **fields},
-    )
+    return LeadingGroupFactory.create(**_given(notice=notice), **fields)
 
 
 def make_membership(*, group: LeadingGroup | None = None, **fields) -> Membership:
-    n = _next()
-    return Membership.objects.create(
-        group=group or make_group(),
-        **{
-            "order": n,
-            "role": MembershipRole.MEMBER,
-            "person_name": "杨军",
-            "position": "市人民政府副市长",
-            **fields,
-        },
-    )
+    return MembershipFactory.create(**_given(group=group), **fields)
 
 
 def make_project(*, notice: Notice | None = None, **fields) -> Project:
-    n = _next()
-    return Project.objects.create(
-        notice=notice or make_notice(),
-        **{
-            "section_order": 1,
-            "section": "一、基础设施",
-            "number": n,
-            "name": f"测试项目{n}",
-            "investment_yi": Decimal("1.5"),
-            "deadline_text": "2025年",
-            "deadline_year": 2025,
-            "location": "咸安区",
-            **fields,
-        },
-    )
+    return ProjectFactory.create(**_given(notice=notice), **fields)
 
 
 def make_task(*, notice: Notice | None = None, **fields) -> Task:
-    n = _next()
-    return Task.objects.create(
-        notice=notice or make_notice(),
-        **{
-            "section_order": 1,
-            "section": "一、重点任务",
-            "number": n,
-            "content": f"测试任务事项{n}",
-            "deadline_text": "2023年",
-            "deadline_year": 2023,
-            **fields,
-        },
-    )
+    return TaskFactory.create(**_given(notice=notice), **fields)
 
 
 def make_responsibility(
     *, project: Project | None = None, task: Task | None = None, **fields
 ) -> Responsibility:
-    if project is None and task is None:
-        project = make_project()
-    return Responsibility.objects.create(
-        project=project,
-        task=task,
-        **{"unit": fields.pop("unit", None) or make_unit(), "role": Role.RESPONSIBLE, **fields},
+    """A unit's role in `project` or `task` (a new project when neither is given)."""
+    return ResponsibilityFactory.create(
+        **_given(project=project, task=task, unit=fields.pop("unit", None)), **fields
     )
 
 

@@ -15,6 +15,7 @@ from documents.models import Issue, Notice, Table
 from documents.tests.factories import (
     EDITOR,
     PUBLISHER,
+    NoticeFactory,
     add_inline_rows,
     admin_form_data,
     form_errors,
@@ -406,7 +407,7 @@ def test_a_notice_without_projects_says_so(client, editor):
 
 
 def test_an_editor_sees_a_published_notice_read_only(client, editor):
-    notice = make_notice(issue=make_issue(published=True), title="原标题")
+    notice = NoticeFactory.create(published=True, title="原标题")
     response = change_page(client, notice)
     assert 'name="title"' not in response.content.decode()
     assert "原标题" in response.content.decode()
@@ -451,7 +452,7 @@ def test_an_editor_cannot_move_a_draft_notice_into_a_published_issue(client, edi
 
 
 def test_an_editor_cannot_add_a_project_to_a_published_notice(client, editor):
-    notice = make_notice(issue=make_issue(published=True))
+    notice = NoticeFactory.create(published=True)
     data = admin_form_data(
         client.get(reverse("admin:projects_project_add")),
         notice=notice.pk,
@@ -464,7 +465,7 @@ def test_an_editor_cannot_add_a_project_to_a_published_notice(client, editor):
 
 
 def test_a_publisher_may_correct_a_published_notice(client, publisher):
-    notice = make_notice(issue=make_issue(published=True), title="原标题")
+    notice = NoticeFactory.create(published=True, title="原标题")
     data = admin_form_data(change_page(client, notice), title="更正后的标题")
     response = post_change(client, notice, data)
     assert response.status_code == 302, form_errors(response)

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from documents.models import Citation, Notice, Unit, Validity
 from documents.tests.factories import (
+    NoticeFactory,
     index_for_search,
     make_attachment,
     make_citation,
@@ -303,7 +304,7 @@ def test_markup_typed_into_any_field_is_shown_as_text(client):
 
 
 def test_a_ragged_table_renders_every_row_to_the_same_width(client):
-    notice = make_notice(issue=make_issue(published=True))
+    notice = NoticeFactory.create(published=True)
     make_table(
         notice=notice, order=1, header=["甲", "乙", "丙"], rows=[["1"], ["1", "2", "3", "4"], []]
     )
@@ -344,7 +345,7 @@ def test_a_notice_with_only_the_required_fields_renders(client):
     ],
 )
 def test_any_validity_entered_renders(client, fields):
-    notice = make_notice(issue=make_issue(published=True), **fields)
+    notice = NoticeFactory.create(published=True, **fields)
     body = get_ok(client, notice.get_absolute_url())
     assert "效力" in body
 
@@ -375,8 +376,8 @@ def test_any_text_after_d_is_a_404_not_an_error(client, number):
 
 
 def test_a_person_typed_as_printed_finds_their_groups(client):
-    group = make_group(notice=make_notice(issue=make_issue(published=True)), name="测试指挥部")
+    group = make_group(notice=NoticeFactory.create(published=True), name="测试指挥部")
     make_membership(group=group, person_name="杨军")
-    make_group(notice=make_notice(issue=make_issue(published=True)), name="别的指挥部")
+    make_group(notice=NoticeFactory.create(published=True), name="别的指挥部")
     response = client.get("/groups/", {"person": "杨 军"})
     assert [g.name for g in response.context["groups"]] == ["测试指挥部"]

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from documents.models import Citation
 from documents.tests.factories import (
+    NoticeFactory,
     make_attachment,
     make_citation,
     make_group,
@@ -35,7 +36,7 @@ FEW, MANY = 2, 20
 
 
 def published_notice(**fields):
-    return make_notice(issue=make_issue(published=True), **fields)
+    return NoticeFactory.create(published=True, **fields)
 
 
 def assert_flat(client, django_assert_max_num_queries, url, add, marker):
@@ -80,7 +81,7 @@ class ArchiveRows(Rows):
         super().__init__(url="/issues/", marker="件文件</span>")
 
     def add_one(self):
-        make_notice(issue=make_issue(published=True))
+        NoticeFactory.create(published=True)
 
 
 class YearRows(Rows):
@@ -91,7 +92,7 @@ class YearRows(Rows):
     def add_one(self):
         # Notices in several issues, by three issuers.
         self.added += 1
-        make_notice(issue=make_issue(published=True), issuer=f"发文机关{self.added % 3}")
+        NoticeFactory.create(published=True, issuer=f"发文机关{self.added % 3}")
 
 
 class IssueRows(Rows):

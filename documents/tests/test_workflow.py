@@ -24,6 +24,7 @@ from documents.services import issue_publish, issue_unpublish
 from documents.tests.factories import (
     EDITOR,
     PUBLISHER,
+    NoticeFactory,
     add_inline_rows,
     admin_form_data,
     form_errors,
@@ -378,14 +379,14 @@ def test_a_notice_entered_later_resolves_earlier_citations(client, editor, publi
     issue_publish(issue=citing.issue, user=publisher)
     client.logout()
     assert "本站未收录" in client.get(citing.get_absolute_url()).content.decode()
-    cited = make_notice(issue=make_issue(published=True), doc_number="鄂政发〔2022〕17号")
+    cited = NoticeFactory.create(published=True, doc_number="鄂政发〔2022〕17号")
     html = client.get(citing.get_absolute_url()).content.decode()
     assert f'href="{cited.get_absolute_url()}"' in html
     assert citing.title in client.get(cited.get_absolute_url()).content.decode()
 
 
 def test_a_repealing_notice_marks_the_repealed_one_once_published(client, editor, publisher):
-    old = make_notice(issue=make_issue(published=True), doc_number="咸政办发〔2018〕3号")
+    old = NoticeFactory.create(published=True, doc_number="咸政办发〔2018〕3号")
     newer = make_notice(issue=make_issue())
     client.force_login(editor)
     submit(

@@ -15,6 +15,7 @@ from documents.services import issue_import, issue_publish
 from documents.tests.factories import (
     EDITOR,
     PUBLISHER,
+    NoticeFactory,
     admin_form_data,
     index_for_search,
     make_issue,
@@ -153,7 +154,7 @@ def test_a_publisher_may_still_reimport_a_published_issue(db):
 
 def test_an_editor_cannot_rename_a_unit_that_published_pages_show(client, editor):
     unit = make_unit(full_name="咸宁市示范保障局", short_name="市示范局")
-    project = make_project(notice=make_notice(issue=make_issue(published=True)))
+    project = make_project(notice=NoticeFactory.create(published=True))
     make_responsibility(project=project, unit=unit)
     url = reverse("admin:documents_unit_change", args=[unit.pk])
     client.force_login(make_staff_user(groups=[PUBLISHER]))

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from documents.tests.factories import (
-    make_issue,
+    NoticeFactory,
     make_notice,
     make_project,
     make_responsibility,
@@ -80,7 +80,7 @@ def test_a_unit_with_responsibilities_cannot_be_deleted():
 
 
 def test_published_items_are_those_of_published_issues():
-    public = make_project(notice=make_notice(issue=make_issue(published=True)))
+    public = make_project(notice=NoticeFactory.create(published=True))
     make_project()
     assert list(Project.objects.published()) == [public]
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from documents.models import Notice, Unit
 from documents.tests.factories import (
+    NoticeFactory,
     make_issue,
     make_notice,
     make_project,
@@ -175,7 +176,7 @@ def test_a_unit_with_a_role_only_in_drafts_is_not_offered(client, lists):
 
 def add_projects(count: int) -> None:
     for index in range(count):
-        notice = make_notice(issue=make_issue(published=True, year=2023))
+        notice = NoticeFactory.create(published=True, issue__year=2023)
         project = make_project(
             notice=notice,
             section=f"栏目{index % 4}",
@@ -189,7 +190,7 @@ def add_projects(count: int) -> None:
 
 def add_tasks(count: int) -> None:
     for _ in range(count):
-        task = make_task(notice=make_notice(issue=make_issue(published=True, year=2023)))
+        task = make_task(notice=NoticeFactory.create(published=True, issue__year=2023))
         make_responsibility(task=task, role=Role.LEAD)
         make_responsibility(task=task, role=Role.RESPONSIBLE)
         make_responsibility(task=task, role=Role.COOPERATING)
