@@ -90,16 +90,34 @@ _local_pages = LocalPages(LOCAL_PAGES)
 def database_identity() -> str:
     """Which database the pages were built from: the cluster's system identifier and the
     database's oid. A restored backup is a new database (a new oid), so pages cached from the
-    old one are never served from it. Read once per process (a process serves one database)."""
+    old one are never served from it, even renamed to the old one's name. Read once per process
+    (a process serves one database) and remembered in the shared cache too: a worker that
+    starts while the database is down takes it from there, and serves the cached pages."""
     global _database_identity
-    if _database_identity is None:
+    if _database_identity is not None:
+        return _database_identity
+    remembered = f"gazette:database-identity:{_connection_name()}"
+    try:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' || oid"
                 " FROM pg_database WHERE datname = current_database()"
             )
-            _database_identity = cursor.fetchone()[0]
+            row = cursor.fetchone()
+    except DatabaseError:
+        identity = _cache().get(remembered)
+        if identity is None:
+            raise
+        return identity  # not kept: the database is asked again once it is back
+    _database_identity = row[0] if row else "unknown"
+    _cache().set(remembered, _database_identity, timeout=None)
     return _database_identity
+
+
+def _connection_name() -> str:
+    settings_dict = connection.settings_dict
+    where = f"{settings_dict.get('HOST')}:{settings_dict.get('PORT')}/{settings_dict.get('NAME')}"
+    return hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
 _database_identity: str | None = None

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import RequestFactory
 from psycopg import sql
 
+from gazette_site import cache as page_cache
 from gazette_site.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -135,3 +136,8 @@ def test_during_an_outage_pages_in_the_page_cache_are_still_served(published):
         assert status == 200
         assert "2022年" in body
         assert wsgi_get("/units/")[0] == 503  # not cached: needs the database
+        # A worker that boots during the outage (it has not read the database's identity).
+        page_cache._database_identity = None
+        status, body = wsgi_get("/issues/")
+        assert status == 200
+        assert "2022年" in body
