@@ -96,7 +96,6 @@ def database_identity() -> str:
     global _database_identity
     if _database_identity is not None:
         return _database_identity
-    remembered = f"gazette:database-identity:{_connection_name()}"
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -105,19 +104,25 @@ def database_identity() -> str:
             )
             row = cursor.fetchone()
     except DatabaseError:
-        identity = _cache().get(remembered)
+        identity = _cache().get(_remembered_identity_key())
         if identity is None:
             raise
         return identity  # not kept: the database is asked again once it is back
     _database_identity = row[0] if row else "unknown"
-    _cache().set(remembered, _database_identity, timeout=None)
     return _database_identity
 
 
-def _connection_name() -> str:
+def remember_database_identity(identity: str) -> None:
+    """Keep `identity` in the shared cache for workers that start while the database is down.
+    Called whenever a page is stored, so the copy is there again soon after the cache dropped
+    it (the file cache culls entries at random when full)."""
+    _cache().add(_remembered_identity_key(), identity, timeout=None)
+
+
+def _remembered_identity_key() -> str:
     settings_dict = connection.settings_dict
     where = f"{settings_dict.get('HOST')}:{settings_dict.get('PORT')}/{settings_dict.get('NAME')}"
-    return hashlib.sha256(where.encode()).hexdigest()[:16]
+    return f"gazette:database-identity:{hashlib.sha256(where.encode()).hexdigest()[:16]}"
 
 
 _database_identity: str | None = None
@@ -141,9 +146,10 @@ class PublicPageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         try:
-            key = self._key(request)
+            identity = database_identity()
         except DatabaseError:  # no database to name: serve fresh (the 503 page, most likely)
             return self.get_response(request)
+        key = self._key(request, identity)
         cached = _local_pages.get(key)
         if cached is None:
             cached = _cache().get(key)
@@ -161,6 +167,7 @@ class PublicPageCacheMiddleware:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
+                remember_database_identity(identity)
                 _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
                 _local_pages.set(key, response, settings.PAGE_CACHE_SECONDS)
                 self._label(response, "miss")
@@ -198,12 +205,12 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request) -> str:
+    def _key(request, identity: str) -> str:
         """The page's address as the visitor asked for it: scheme, host, path and query, under
         the database it was built from and the current content version."""
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         url = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"gazette:page:{database_identity()}:{content_version()}:{request.method}:{url}"
+        return f"gazette:page:{identity}:{content_version()}:{request.method}:{url}"
 
 
 def reads_query(*, parameters: tuple[str, ...] = (), filterset_class=None):
