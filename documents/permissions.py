@@ -13,14 +13,13 @@ from collections.abc import Iterable
 
 from django.db.models import Model, Q
 
-from documents.docnumbers import DocNumberError, parse_doc_number
 from documents.models import Issue, Notice, PublicationStatus, Unit
 
 PUBLISH_PERMISSION = "documents.publish_issue"
 PUBLISHED = PublicationStatus.PUBLISHED
 
 # Links that lead from an object to the issue it belongs to, tried in this order.
-PARENT_LINKS = ("issue", "notice", "group", "project", "task", "unit")
+PARENT_LINKS = ("issue", "notice", "group", "project", "task")
 
 
 def can_publish(user) -> bool:
@@ -33,7 +32,7 @@ def issue_of(obj) -> Issue | None:
     for _depth in range(4):
         if obj is None or isinstance(obj, Issue):
             return obj
-        parents = (getattr(obj, link, None) for link in PARENT_LINKS if link != "unit")
+        parents = (getattr(obj, link, None) for link in PARENT_LINKS)
         obj = next((parent for parent in parents if parent is not None), None)
     return None
 
@@ -44,11 +43,11 @@ def is_public(obj: Model | None) -> bool:
         return False
     if isinstance(obj, Unit):
         return Unit.objects.public().filter(pk=obj.pk).exists()
-    unit = getattr(obj, "unit", None)
-    if isinstance(unit, Unit) and issue_of(obj) is None:  # a unit's alias
-        return is_public(unit)
     issue = issue_of(obj)
-    if issue is None or issue.pk is None:
+    if issue is None:
+        unit = getattr(obj, "unit", None)  # a unit's alias goes with its unit
+        return isinstance(unit, Unit) and is_public(unit)
+    if issue.pk is None:
         return False
     # Read the status from the database: `obj` may be a historical copy or a form's instance.
     return Issue.objects.filter(pk=issue.pk, status=PUBLISHED).exists()
@@ -75,27 +74,19 @@ def draft_only(model: type[Model]) -> Q | None:
 
 
 def import_touches_public(
-    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str | None]
+    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str]
 ) -> str | None:
     """Why an import of this issue would change public content, or None when it would not.
 
     An import writes into the issue found by its cumulative number (or year and number) and
-    moves each notice found by its document number into that issue."""
+    moves each notice found by its (canonical) document number into that issue."""
     found = Issue.objects.filter(
         Q(total_number=total_number) if total_number is not None else Q(year=year, number=number)
     ).filter(status=PUBLISHED)
     issue = found.first()
     if issue is not None:
         return f"{issue} 已发布，导入会直接改动公众看到的内容。"
-    numbers = []
-    for text in doc_numbers:
-        if not text:
-            continue
-        try:
-            numbers.append(parse_doc_number(text).canonical)
-        except DocNumberError:
-            continue  # the loader matches such a notice by its order, within the issue
-    taken = Notice.objects.filter(doc_number__in=numbers, issue__status=PUBLISHED)
+    taken = Notice.objects.filter(doc_number__in=list(doc_numbers), issue__status=PUBLISHED)
     notice = taken.select_related("issue").first()
     if notice is not None:
         return f"文件 {notice.doc_number} 已在 {notice.issue} 中发布，导入会把它移出已发布的刊期。"

@@ -98,7 +98,7 @@ def issue_import(
             year=parsed.year,
             number=parsed.number,
             total_number=parsed.total_number,
-            doc_numbers=[notice.doc_number for notice in parsed.notices],
+            doc_numbers=parsed.doc_numbers(),
         )
         if reason:
             raise PermissionDenied(f"{reason}只有“审核发布”组的工作人员可以导入已发布的内容。")

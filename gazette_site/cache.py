@@ -224,6 +224,7 @@ def reads_query(*, parameters: tuple[str, ...] = (), filterset_class=None):
     return declare
 
 
+@functools.cache
 def query_parameters(view) -> frozenset[str]:
     """The query parameters `view` reads: those it declares (``query_parameters``), its
     FilterSet's fields (a range filter's two inputs each), and ``page`` when it paginates."""
@@ -259,14 +260,9 @@ class CanonicalQueryMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
-        allowed = _allowed_parameters(match.func)
+        allowed = query_parameters(match.func)
         if all(name in allowed for name in request.GET):
             return self.get_response(request)
         kept = [(k, v) for k, values in request.GET.lists() if k in allowed for v in values]
         target = request.path + (f"?{urlencode(kept)}" if kept else "")
         return HttpResponseRedirect(target)
-
-
-@functools.cache
-def _allowed_parameters(view) -> frozenset[str]:
-    return query_parameters(view)

@@ -259,19 +259,14 @@ OWNERS: dict[type[models.Model], tuple[tuple[str, type[models.Model]], ...]] = {
     Membership: (("group_id", LeadingGroup),),
     Responsibility: (("project_id", Project), ("task_id", Task)),
 }
-# Deepest first, so that no row is deleted after the row it belongs to.
-PRUNE_ORDER = [Responsibility, Membership, Table, Citation, Project, Task, LeadingGroup, Attachment]
+# Deepest first, so that no row is deleted after a row it links to (notices go last, below).
+PRUNE_ORDER = [model for model in reversed(WRITE_ORDER) if model is not Notice]
 
 
 def preload(result: LoadResult, issue: Issue, parsed: ParsedIssue) -> None:
     """Read every row an import of `issue` again could find or delete: the issue's notices,
     those of other issues the file names by number, and all they hold (a statement a model)."""
-    holder = Notice()
-    numbers = []
-    for parsed_notice in parsed.notices:
-        holder.set_doc_number(parsed_notice.doc_number)
-        if holder.doc_number:
-            numbers.append(holder.doc_number)
+    numbers = parsed.doc_numbers()
     notices = list(Notice.objects.filter(models.Q(issue=issue) | models.Q(doc_number__in=numbers)))
     result.preloaded[Notice] = notices
     for notice in notices:

@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from documents.docnumbers import DocNumberError, parse_doc_number
+
 __all__ = [
     "BLOCK_KINDS",
     "MEMBER_ROLES",
@@ -271,3 +273,16 @@ class ParsedIssue:
     toc: list[TocEntry] = field(default_factory=list)
     notices: list[ParsedNotice] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def doc_numbers(self) -> list[str]:
+        """The canonical document numbers of the notices, the ones the loader finds notices by
+        (a notice with none, or with one that does not parse, is found by its order)."""
+        numbers = []
+        for notice in self.notices:
+            if not notice.doc_number:
+                continue
+            try:
+                numbers.append(parse_doc_number(notice.doc_number).canonical)
+            except DocNumberError:
+                continue
+        return numbers
