@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.extensions import extension_context
 from documents.models import (
     Citation,
     Issue,
@@ -17,7 +18,6 @@ from documents.models import (
 )
 from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import normalize_person_name
-from projects.models import Project, Task
 
 RECENT_NOTICES = 8
 
@@ -28,17 +28,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         issues = Issue.objects.published()
         notices = Notice.objects.published()
-        projects = Project.objects.published().totals()
         return super().get_context_data(
             latest_issue=issues.with_contents().latest_first().first(),
             recent_notices=notices.newest_first()[:RECENT_NOTICES],
             figures={
                 "issues": issues.count(),
                 "notices": notices.count(),
-                "projects": projects["count"],
-                "investment": projects["investment"],
                 # Units with a published role: the directory at /units/ lists the same ones.
                 "units": Unit.objects.public().count(),
+                **extension_context("home_figures"),
             },
             **kwargs,
         )
@@ -102,8 +100,7 @@ class NoticeDetailView(DetailView):
             citations=[(citation, cited.get(citation.doc_number)) for citation in citations],
             cited_by=published.citing(notice.doc_number, Citation.Kind.CITES),
             repealed_by=published.citing(notice.doc_number, Citation.Kind.REPEALS),
-            projects=Project.objects.filter(notice=notice).for_display(),
-            tasks=Task.objects.filter(notice=notice).for_display(),
+            **extension_context("notice_context", notice),
         )
         return context
 
@@ -183,12 +180,9 @@ class UnitDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         unit = self.object
-        projects = Project.objects.published().for_unit(unit).for_display()
         return super().get_context_data(
             notices=Notice.objects.published().for_unit(unit).select_related("issue"),
-            projects=projects,
-            project_total=projects.total_investment(),
-            tasks=Task.objects.published().for_unit(unit).for_display(),
+            **extension_context("unit_context", unit),
             memberships=Membership.objects.filter(
                 unit=unit, group__in=LeadingGroup.objects.published()
             )

@@ -367,6 +367,9 @@ GAZETTE_MASTHEAD = {
     "phone": "0715-8126116",
     "email": "xnxinxi8126116@163.com",
 }
+# What apps built on notices add to documents' pages and importer (documents.extensions):
+# documents imports none of them, so this list is the whole of what it calls.
+GAZETTE_NOTICE_EXTENSIONS = ["projects.extension.ProjectLists"]
 
 # --- Audit history ----------------------------------------------------------------------------
 # Every admin create/change/delete is kept with who and when (django-simple-history). Reverting

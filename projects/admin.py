@@ -1,10 +1,16 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from documents.admin import InlineFormSet, PublishedLockMixin, SearchIndexMixin
+from documents.admin.notices import LeadingGroupInline
+from documents.admin.notices import NoticeAdmin as DocumentsNoticeAdmin
 from documents.limits import FIRST_YEAR, LAST_YEAR
+from documents.models import Notice
 from projects.models import Project, Responsibility, Task
 
 
@@ -106,3 +112,77 @@ class TaskAdmin(ListItemAdmin):
     @admin.display(description=_("事项内容"))
     def short_content(self, obj):
         return obj.content[:60]
+
+
+# --- The notice admin, with the notice's lists -------------------------------------------------
+
+
+class ProjectInline(PublishedLockMixin, admin.TabularInline):
+    model = Project
+    fields = [
+        "section_order",
+        "section",
+        "number",
+        "name",
+        "investment_yi",
+        "deadline_text",
+        "location",
+    ]
+    extra = 0
+    show_change_link = True
+
+
+class TaskInline(PublishedLockMixin, admin.TabularInline):
+    model = Task
+    fields = ["section_order", "section", "number", "content", "deadline_text"]
+    extra = 0
+    show_change_link = True
+
+
+class NoticeAdmin(DocumentsNoticeAdmin):
+    """documents' notice admin (which knows nothing of lists) with the notice's project and
+    task lists and their investment summary."""
+
+    readonly_fields = [*DocumentsNoticeAdmin.readonly_fields, "investment_summary"]
+    fieldsets = [
+        *DocumentsNoticeAdmin.fieldsets[:-1],
+        (_("项目清单汇总"), {"fields": ["investment_summary"]}),
+        DocumentsNoticeAdmin.fieldsets[-1],  # 预览 stays last
+    ]
+    inlines = [
+        *(i for i in DocumentsNoticeAdmin.inlines if i is not LeadingGroupInline),
+        ProjectInline,
+        TaskInline,
+        LeadingGroupInline,
+    ]
+
+    @admin.display(description=_("投资合计（亿元）"))
+    def investment_summary(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        rows = list(Project.objects.filter(notice=obj).section_totals())
+        if not rows:
+            return _("本文件没有项目清单。")
+        total = sum((row["total"] or Decimal("0") for row in rows), Decimal("0"))
+        count = sum(row["count"] for row in rows)
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td class='num'>{}</td><td class='num'>{}</td></tr>",
+            ((row["section"] or "—", row["count"], row["total"] or 0) for row in rows),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
+            "<tfoot><tr><th>{}</th><th class='num'>{}</th><th class='num'>{}</th></tr></tfoot>"
+            "</table>",
+            _("栏目"),
+            _("项目数"),
+            _("小计（亿元）"),
+            body,
+            _("合计"),
+            count,
+            total,
+        )
+
+
+admin.site.unregister(Notice)
+admin.site.register(Notice, NoticeAdmin)

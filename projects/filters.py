@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Notice, Unit
+from documents.models import Unit
 from projects.models import Project, Role, Task
 
 ALL = _("全部")
@@ -59,7 +59,7 @@ class ListItemFilter(django_filters.FilterSet):
 class ProjectFilter(ListItemFilter):
     notice = django_filters.ModelChoiceFilter(
         label=_("来源文件"),
-        queryset=Notice.objects.published().listing("projects"),
+        queryset=Project.objects.published().source_notices(),
         empty_label=ALL,
     )
     section = django_filters.ChoiceFilter(
@@ -116,7 +116,7 @@ class ProjectFilter(ListItemFilter):
 class TaskFilter(ListItemFilter):
     notice = django_filters.ModelChoiceFilter(
         label=_("来源文件"),
-        queryset=Notice.objects.published().listing("tasks"),
+        queryset=Task.objects.published().source_notices(),
         empty_label=ALL,
     )
     unit = django_filters.ModelChoiceFilter(

@@ -57,6 +57,12 @@ class ListItemQuerySet(models.QuerySet):
             .order_by("notice", "section_order", "number")
         )
 
+    def source_notices(self):
+        """The notices these items come from, newest first (the list pages' notice filter)."""
+        return Notice.objects.filter(Exists(self.filter(notice=OuterRef("pk")))).order_by(
+            "-issue__published_on", "order"
+        )
+
     def sections(self) -> list[str]:
         """The list sections the items sit in, each once, in printed order."""
         rows = self.exclude(section="").order_by("notice", "section_order")

@@ -1,10 +1,9 @@
-"""Notices and what they contain: attachments, tables, citations, groups, lists."""
-
-from decimal import Decimal
+"""Notices and what they contain: attachments, tables, citations, groups. (projects/admin.py
+registers this admin again with the notice's project and task lists.)"""
 
 from django.contrib import admin
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,7 +22,6 @@ from documents.models import (
     Table,
 )
 from documents.views import NoticeDetailView
-from projects.models import Project, Task
 
 # --- Notices ----------------------------------------------------------------------------------
 
@@ -61,28 +59,6 @@ class LeadingGroupInline(PublishedLockMixin, admin.TabularInline):
     fk_name = "notice"
 
 
-class ProjectInline(PublishedLockMixin, admin.TabularInline):
-    model = Project
-    fields = [
-        "section_order",
-        "section",
-        "number",
-        "name",
-        "investment_yi",
-        "deadline_text",
-        "location",
-    ]
-    extra = 0
-    show_change_link = True
-
-
-class TaskInline(PublishedLockMixin, admin.TabularInline):
-    model = Task
-    fields = ["section_order", "section", "number", "content", "deadline_text"]
-    extra = 0
-    show_change_link = True
-
-
 @admin.register(Notice)
 class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     form = NoticeForm
@@ -106,7 +82,6 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         "serial",
         "expires_on",
         "preview_link",
-        "investment_summary",
     ]
     fieldsets = [
         (None, {"fields": ["issue", ("order", "page"), "section", "title"]}),
@@ -132,15 +107,12 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             },
         ),
         (_("正文"), {"fields": ["body"]}),
-        (_("项目清单汇总"), {"fields": ["investment_summary"]}),
         (_("预览"), {"fields": ["preview_link"]}),
     ]
     inlines = [
         AttachmentInline,
         TableInline,
         CitationInline,
-        ProjectInline,
-        TaskInline,
         LeadingGroupInline,
     ]
 
@@ -154,33 +126,6 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:documents_notice_preview", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("预览公开页面"))
-
-    @admin.display(description=_("投资合计（亿元）"))
-    def investment_summary(self, obj):
-        if not obj or not obj.pk:
-            return "—"
-        rows = list(Project.objects.filter(notice=obj).section_totals())
-        if not rows:
-            return _("本文件没有项目清单。")
-        total = sum((row["total"] or Decimal("0") for row in rows), Decimal("0"))
-        count = sum(row["count"] for row in rows)
-        body = format_html_join(
-            "",
-            "<tr><td>{}</td><td class='num'>{}</td><td class='num'>{}</td></tr>",
-            ((row["section"] or "—", row["count"], row["total"] or 0) for row in rows),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
-            "<tfoot><tr><th>{}</th><th class='num'>{}</th><th class='num'>{}</th></tr></tfoot>"
-            "</table>",
-            _("栏目"),
-            _("项目数"),
-            _("小计（亿元）"),
-            body,
-            _("合计"),
-            count,
-            total,
-        )
 
     def get_search_results(self, request, queryset, search_term):
         # A document number typed in any form finds exactly that notice.

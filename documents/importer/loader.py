@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from documents.extensions import notice_extensions
 from documents.history import set_change_reason
-from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice, UnitRef
+from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice
 from documents.models import (
     Attachment,
     Citation,
@@ -40,7 +41,6 @@ from documents.models import (
 )
 from documents.search import index_notices
 from documents.text import normalize_person_name
-from projects.models import Project, Responsibility, Task
 
 Progress = Callable[[str], None]
 
@@ -164,7 +164,7 @@ def _differs(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) != value
 
 
-def _sync(result: LoadResult, model, lookup: dict, values: dict):
+def sync(result: LoadResult, model, lookup: dict, values: dict):
     """get-or-create by `lookup`; save only the fields of `values` that differ.
 
     In a new issue the row is only built, and written later by `write_pending`."""
@@ -201,18 +201,13 @@ def _sync(result: LoadResult, model, lookup: dict, values: dict):
     return obj
 
 
-# The order in which a new issue's rows are written: each model after those it links to.
-WRITE_ORDER = [
-    Notice,
-    Attachment,
-    Table,
-    Citation,
-    LeadingGroup,
-    Membership,
-    Project,
-    Task,
-    Responsibility,
-]
+# The order in which a new issue's rows are written: each model after those it links to (the
+# extensions' models after documents' own).
+WRITE_ORDER = [Notice, Attachment, Table, Citation, LeadingGroup, Membership]
+
+
+def write_order() -> list[type[models.Model]]:
+    return WRITE_ORDER + [model for ext in notice_extensions() for model in ext.models]
 
 
 def _parent_written(group: LeadingGroup) -> bool:
@@ -224,7 +219,7 @@ def write_pending(result: LoadResult) -> None:
 
     A leading group's parent is another group of the same import: groups are written a
     generation at a time, parents first."""
-    for model in WRITE_ORDER:
+    for model in write_order():
         rows = result.pending.pop(model, [])
         while rows:
             if model is LeadingGroup:
@@ -243,24 +238,35 @@ NATURAL_KEYS: dict[type[models.Model], tuple[tuple[str, ...], ...]] = {
     Attachment: (("notice", "label"),),
     Table: (("notice", "order"),),
     Citation: (("notice", "kind", "doc_number", "cited_title"),),
-    Project: (("notice", "section_order", "number"),),
-    Task: (("notice", "section_order", "number"),),
     LeadingGroup: (("notice", "name"),),
     Membership: (("group", "order"),),
-    Responsibility: (("project", "unit", "role"), ("task", "unit", "role")),
 }
 OWNERS: dict[type[models.Model], tuple[tuple[str, type[models.Model]], ...]] = {
     Attachment: (("notice_id", Notice),),
     Table: (("notice_id", Notice),),
     Citation: (("notice_id", Notice),),
-    Project: (("notice_id", Notice),),
-    Task: (("notice_id", Notice),),
     LeadingGroup: (("notice_id", Notice),),
     Membership: (("group_id", LeadingGroup),),
-    Responsibility: (("project_id", Project), ("task_id", Task)),
 }
-# Deepest first, so that no row is deleted after a row it links to (notices go last, below).
-PRUNE_ORDER = [model for model in reversed(WRITE_ORDER) if model is not Notice]
+
+
+def natural_keys_of(model: type[models.Model]) -> tuple[tuple[str, ...], ...]:
+    for ext in notice_extensions():
+        if model in ext.natural_keys:
+            return ext.natural_keys[model]
+    return NATURAL_KEYS[model]
+
+
+def owners_of(model: type[models.Model]) -> tuple[tuple[str, type[models.Model]], ...]:
+    for ext in notice_extensions():
+        if model in ext.owners:
+            return ext.owners[model]
+    return OWNERS[model]
+
+
+def prune_order() -> list[type[models.Model]]:
+    """Deepest first, so that no row is deleted after a row it links to (notices go last)."""
+    return [model for model in reversed(write_order()) if model is not Notice]
 
 
 def preload(result: LoadResult, issue: Issue, parsed: ParsedIssue) -> None:
@@ -279,30 +285,29 @@ def preload(result: LoadResult, issue: Issue, parsed: ParsedIssue) -> None:
     ids = [notice.pk for notice in notices]
     rows: dict[type[models.Model], models.QuerySet] = {
         model: model.objects.filter(notice_id__in=ids)
-        for model in (Attachment, Table, Citation, Project, Task, LeadingGroup)
+        for model in (Attachment, Table, Citation, LeadingGroup)
     }
     rows[Membership] = Membership.objects.filter(group__notice_id__in=ids)
-    rows[Responsibility] = Responsibility.objects.filter(
-        models.Q(project__notice_id__in=ids) | models.Q(task__notice_id__in=ids)
-    )
+    for ext in notice_extensions():
+        rows.update(ext.preload(ids))
     for model, queryset in rows.items():
         result.preloaded[model] = list(queryset)
         for row in result.preloaded[model]:
-            for names in NATURAL_KEYS[model]:
+            for names in natural_keys_of(model):
                 if all(getattr(row, row._meta.get_field(n).attname) is not None for n in names):
                     result.existing[_row_key(row, names)] = row
 
 
 def prune_stale(result: LoadResult, issue: Issue) -> None:
-    """Delete the rows the file no longer has: notices of `issue`, and the rows of notices,
-    groups, projects and tasks that are still in it. One by one, so each deletion is kept in
-    the history."""
-    for model in PRUNE_ORDER:
+    """Delete the rows the file no longer has: notices of `issue`, and the rows of notices and
+    groups (and of the extensions' items) that are still in it. One by one, so each deletion
+    is kept in the history."""
+    for model in prune_order():
         kept = result.kept.get(model, set())
         for row in result.preloaded.get(model, []):
             owners = [
                 (getattr(row, column), owner)
-                for column, owner in OWNERS[model]
+                for column, owner in owners_of(model)
                 if getattr(row, column) is not None
             ]
             owner_kept = all(pk in result.kept.get(owner, set()) for pk, owner in owners)
@@ -366,9 +371,9 @@ def _load_issue_row(result: LoadResult, parsed: ParsedIssue) -> Issue:
         },
     }
     if parsed.total_number is not None:
-        return _sync(result, Issue, {"total_number": parsed.total_number}, values)
+        return sync(result, Issue, {"total_number": parsed.total_number}, values)
     lookup = {"year": values.pop("year"), "number": values.pop("number")}
-    return _sync(result, Issue, lookup, values)
+    return sync(result, Issue, lookup, values)
 
 
 def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) -> Notice:
@@ -407,11 +412,11 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
     for other in others:
         other.order = (issue.notices.aggregate(last=models.Max("order"))["last"] or 0) + 1
         other.save(update_fields=["order"])
-    notice = _sync(result, Notice, lookup, values)
+    notice = sync(result, Notice, lookup, values)
 
     attachments = {}
     for order, parsed_attachment in enumerate(parsed.attachments, start=1):
-        attachment = _sync(
+        attachment = sync(
             result,
             Attachment,
             {"notice": notice, "label": parsed_attachment.label},
@@ -423,7 +428,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         (attachments[a.label], table) for a in parsed.attachments for table in a.tables
     ]
     for order, (attachment, table) in enumerate(tables, start=1):
-        _sync(
+        sync(
             result,
             Table,
             {"notice": notice, "order": order},
@@ -436,7 +441,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         )
 
     for citation in parsed.citations:
-        _sync(
+        sync(
             result,
             Citation,
             {
@@ -448,72 +453,16 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
             {},
         )
 
-    _load_list_items(result, notice, parsed, attachments, units)
+    for ext in notice_extensions():
+        ext.load_notice(result, notice, parsed, attachments, units)
     _load_groups(result, notice, parsed.groups, units)
     return notice
-
-
-def _load_list_items(result, notice, parsed: ParsedNotice, attachments, units) -> None:
-    # A list section's 牵头单位 (一、…（牵头单位：市发改委）) leads every item printed under it.
-    section_leads = {
-        section.order: [UnitRef("lead", name) for name in section.lead_units]
-        for section in parsed.list_sections
-    }
-    for item in parsed.projects:
-        project = _sync(
-            result,
-            Project,
-            {"notice": notice, "section_order": item.section_order, "number": item.number},
-            {
-                "attachment": attachments.get(item.attachment),
-                "section": item.section,
-                "name": item.name,
-                "investment_yi": item.investment_yi,
-                "content": item.content,
-                "deadline_text": item.deadline_text,
-                "deadline_year": item.deadline_year,
-                "location": item.location or "",
-            },
-        )
-        refs = section_leads.get(item.section_order, []) + item.units
-        _load_responsibilities(result, {"project": project}, refs, units)
-
-    for parsed_task in parsed.tasks:
-        row = _sync(
-            result,
-            Task,
-            {
-                "notice": notice,
-                "section_order": parsed_task.section_order,
-                "number": parsed_task.number,
-            },
-            {
-                "attachment": attachments.get(parsed_task.attachment),
-                "section": parsed_task.section,
-                "content": parsed_task.content,
-                "measures": parsed_task.measures,
-                "deadline_text": parsed_task.deadline_text,
-                "deadline_year": parsed_task.deadline_year,
-            },
-        )
-        refs = section_leads.get(parsed_task.section_order, []) + parsed_task.units
-        _load_responsibilities(result, {"task": row}, refs, units)
-
-
-def _load_responsibilities(result, owner: dict, refs: list[UnitRef], units) -> None:
-    seen = set()
-    for order, ref in enumerate(refs, start=1):
-        unit = units.resolve(ref.name)
-        if (unit.pk, ref.role) in seen:  # the same unit printed twice in one cell
-            continue
-        seen.add((unit.pk, ref.role))
-        _sync(result, Responsibility, {**owner, "unit": unit, "role": ref.role}, {"order": order})
 
 
 def _load_groups(result, notice: Notice, groups: list[ParsedGroup], units) -> None:
     by_name: dict[str, LeadingGroup] = {}
     for order, parsed_group in enumerate(groups, start=1):
-        group = _sync(
+        group = sync(
             result,
             LeadingGroup,
             {"notice": notice, "name": parsed_group.name[:200]},
@@ -537,7 +486,7 @@ def _load_members(result, group: LeadingGroup, parsed_group: ParsedGroup, units)
         seat_units = [units.resolve(name) for name in member.unit_names] or [None]
         for unit in seat_units:
             order += 1
-            _sync(
+            sync(
                 result,
                 Membership,
                 {"group": group, "order": order},

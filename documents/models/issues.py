@@ -50,15 +50,10 @@ class IssueQuerySet(models.QuerySet):
     def latest_first(self) -> IssueQuerySet:
         return self.order_by("-year", "-number")
 
-    def _notices(self) -> models.QuerySet:
-        # Notice is defined after Issue (documents.models.notices imports this module).
-        return self.model._meta.get_field("notices").related_model.objects.all()
-
     def with_contents(self) -> IssueQuerySet:
-        """Issues with their notices in printed order (the table of contents), in one query."""
-        return self.prefetch_related(
-            models.Prefetch("notices", queryset=self._notices().order_by("order"))
-        )
+        """Issues with their notices in printed order (the table of contents: Notice's Meta
+        ordering), in one query."""
+        return self.prefetch_related("notices")
 
 
 def issue_pdf_path(issue: Issue, filename: str) -> str:

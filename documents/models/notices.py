@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+import functools
+import operator
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.extensions import notice_extensions
 from documents.models.issues import FIRST_YEAR, Issue, PublicationStatus, Validity
+from documents.models.units import LeadingGroup, Unit
 from documents.text import (
     BodyOutline,
     OutlineBlock,
@@ -25,9 +28,6 @@ from documents.text import (
     chinese_date,
     outline_blocks,
 )
-
-if TYPE_CHECKING:
-    from documents.models.units import LeadingGroupQuerySet, Unit
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -63,10 +63,6 @@ class NoticeQuerySet(models.QuerySet):
             )
         )
 
-    def _groups(self) -> LeadingGroupQuerySet:
-        # LeadingGroup is defined after Notice (documents.models.units imports this module).
-        return self.model._meta.get_field("leading_groups").related_model.objects.all()
-
     def for_detail(self) -> NoticeQuerySet:
         """What a notice page shows, fetched in a fixed number of queries. The groups the
         notice sets up come as `top_groups`, each with its subgroups (LeadingGroup.parent)."""
@@ -78,7 +74,7 @@ class NoticeQuerySet(models.QuerySet):
                 models.Prefetch("tables", queryset=Table.objects.order_by("order")),
                 models.Prefetch(
                     "leading_groups",
-                    queryset=self._groups().top_level().for_display(),
+                    queryset=LeadingGroup.objects.top_level().for_display(),
                     to_attr="top_groups",
                 ),
                 "citations",
@@ -97,14 +93,6 @@ class NoticeQuerySet(models.QuerySet):
             self.filter(issue__year=year)
             .select_related("issue")
             .order_by("issuer", "issue__number", "order")
-        )
-
-    def listing(self, related_name: str) -> NoticeQuerySet:
-        """Notices that list at least one item of `related_name` ("projects" or "tasks"),
-        newest first, for the list pages' source-notice filter."""
-        related = self.model._meta.get_field(related_name).related_model
-        return self.filter(Exists(related.objects.filter(notice=OuterRef("pk")))).order_by(
-            "-issue__published_on", "order"
         )
 
     def citing(self, doc_number: str | None, kind: str) -> NoticeQuerySet:
@@ -126,17 +114,14 @@ class NoticeQuerySet(models.QuerySet):
         return {n.doc_number: n for n in self.filter(doc_number__in=wanted).select_related("issue")}
 
     def for_unit(self, unit: Unit) -> NoticeQuerySet:
-        """Notices that give the unit a role in a project, a task or a leading group.
+        """Notices that give the unit a role in a leading group, or in what an extension adds
+        (projects' project and task lists).
 
         Subqueries, not joins: joining a notice's projects, tasks and groups multiplies their
         rows (36 projects × 32 tasks × 11 groups × their units for one notice of the sample)."""
-        project = self.model._meta.get_field("projects").related_model
-        task = self.model._meta.get_field("tasks").related_model
-        return self.filter(
-            Exists(project.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit))
-            | Exists(task.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit))
-            | Exists(self._groups().filter(notice=OuterRef("pk"), memberships__unit=unit))
-        )
+        roles = [Exists(LeadingGroup.objects.filter(notice=OuterRef("pk"), memberships__unit=unit))]
+        roles += [role for ext in notice_extensions() for role in ext.unit_roles(unit)]
+        return self.filter(functools.reduce(operator.or_, roles))
 
 
 class Notice(models.Model):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.models.issues import PublicationStatus
-from documents.models.notices import Notice
 from documents.text import (
     normalize_person_name,
 )
@@ -170,7 +169,7 @@ class LeadingGroupQuerySet(models.QuerySet):
 
 class LeadingGroup(models.Model):
     notice = models.ForeignKey(
-        Notice,
+        "documents.Notice",  # a string: documents.models.notices imports this module
         on_delete=models.CASCADE,
         related_name="leading_groups",
         verbose_name=_("设立文件"),
