@@ -27,6 +27,7 @@ class IssueImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        self.source_name = str(upload.name or "")[:255]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
                 _("文件过大：不能超过 %(limit)d MB。") % {"limit": MAX_IMPORT_BYTES // MEGABYTE}
@@ -52,6 +53,7 @@ class IssueImportConfirmForm(forms.Form):
     """Step 2: confirm the import of a stored upload, named by its SHA-256."""
 
     digest = forms.CharField(widget=forms.HiddenInput)
+    source_name = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
     def clean_digest(self):
         digest = self.cleaned_data["digest"]

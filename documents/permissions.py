@@ -3,19 +3,20 @@
 Citizens see an object when it belongs to a published issue, or (a unit) when a published page
 names it. Such an object is *public*, and only staff who may publish (the 审核发布 group,
 ``PUBLISH_PERMISSION``) change it; an 编辑 works on drafts. Every admin path that writes asks
-``may_change``; the importer asks ``import_touches_public``; the publishing services ask
-``can_publish``.
+``may_change``; the importer writes into drafts only (an import of a published issue makes a
+revision), and the publishing services ask ``can_publish``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.db.models import Model, Q
 
 from documents.models import Issue, Notice, PublicationStatus, Unit
 
 PUBLISH_PERMISSION = "documents.publish_issue"
+# The staff groups (documents/migrations/0004_staff_groups.py creates them).
+EDITOR_GROUP = "编辑"
+PUBLISHER_GROUP = "审核发布"
 PUBLISHED = PublicationStatus.PUBLISHED
 
 # Links that lead from an object to the issue it belongs to, tried in this order.
@@ -70,24 +71,4 @@ def draft_only(model: type[Model]) -> Q | None:
     names = {field.name for field in model._meta.get_fields()}
     if "notice" in names:
         return ~Q(notice__issue__status=PUBLISHED)
-    return None
-
-
-def import_touches_public(
-    *, year: int, number: int, total_number: int | None, doc_numbers: Iterable[str]
-) -> str | None:
-    """Why an import of this issue would change public content, or None when it would not.
-
-    An import writes into the issue found by its cumulative number (or year and number) and
-    moves each notice found by its (canonical) document number into that issue."""
-    found = Issue.objects.filter(
-        Q(total_number=total_number) if total_number is not None else Q(year=year, number=number)
-    ).filter(status=PUBLISHED)
-    issue = found.first()
-    if issue is not None:
-        return f"{issue} 已发布，导入会直接改动公众看到的内容。"
-    taken = Notice.objects.filter(doc_number__in=list(doc_numbers), issue__status=PUBLISHED)
-    notice = taken.select_related("issue").first()
-    if notice is not None:
-        return f"文件 {notice.doc_number} 已在 {notice.issue} 中发布，导入会把它移出已发布的刊期。"
     return None

@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from documents.history import set_change_reason
-from documents.models import Issue, PublicationStatus
-from documents.permissions import PUBLISH_PERMISSION, can_publish, import_touches_public
+from documents.importer.records import ImportFormatError
+from documents.models import (
+    Correction,
+    Issue,
+    PublicationStatus,
+    RemovedNotice,
+    Revision,
+    RevisionStatus,
+)
+from documents.permissions import PUBLISH_PERMISSION, PUBLISHER_GROUP, can_publish
 from gazette_site.cache import content_changed
+
+if TYPE_CHECKING:
+    from documents.importer.changes import ChangeSet
 
 __all__ = [
     "PUBLISH_PERMISSION",
     "ImportOutcome",
+    "PublicationRefused",
+    "issue_acknowledge_warnings",
     "issue_import",
     "issue_publish",
+    "issue_schedule",
+    "issue_submit",
     "issue_unpublish",
+    "revision_discard",
+    "revision_publish",
+    "revision_schedule",
+    "revision_submit",
 ]
 
 
@@ -28,43 +49,87 @@ def _check_can_publish(user) -> None:
         raise PermissionDenied("只有“审核发布”组的工作人员可以发布或撤回刊期。")
 
 
+class PublicationRefused(ValidationError):
+    """Publishing is refused: the messages say what to put right first."""
+
+
 @transaction.atomic
 def issue_publish(*, issue: Issue, user=None) -> Issue:
     """Publish an issue: it and every notice in it become visible on all public pages.
 
-    `user` None means a trusted caller (the importer's --publish, a data migration)."""
+    Refused (PublicationRefused) while documents.importer.checks finds a problem. The first
+    publication time is kept when a withdrawn issue is published again. `user` None means a
+    trusted caller (the importer's --publish, a data migration)."""
+    from documents.importer.checks import publication_problems
+
     _check_can_publish(user)
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status != PublicationStatus.PUBLISHED:
+        problems = publication_problems(issue)
+        if problems:
+            raise PublicationRefused(problems)
         issue.status = PublicationStatus.PUBLISHED
-        issue.published_at = timezone.now()
+        issue.published_at = issue.published_at or timezone.now()
+        issue.withdrawn_at = None
+        issue.withdrawn_reason = ""
+        issue.publish_at = None
+        issue.scheduled_by = None
         set_change_reason(issue, "发布")
-        issue.save(update_fields=["status", "published_at", "updated_at"])
+        issue.save(
+            update_fields=[
+                "status",
+                "published_at",
+                "withdrawn_at",
+                "withdrawn_reason",
+                "publish_at",
+                "scheduled_by",
+                "updated_at",
+            ]
+        )
         content_changed()
     return issue
 
 
 @transaction.atomic
-def issue_unpublish(*, issue: Issue, user=None) -> Issue:
-    """Withdraw an issue: it and its notices disappear from every public page again."""
+def issue_unpublish(*, issue: Issue, user=None, reason: str = "") -> Issue:
+    """Withdraw an issue: it and its notices leave every public page, and its page says that
+    it was withdrawn, when, and `reason`."""
     _check_can_publish(user)
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    if issue.status != PublicationStatus.DRAFT:
-        issue.status = PublicationStatus.DRAFT
-        issue.published_at = None
+    if issue.status == PublicationStatus.PUBLISHED:
+        issue.status = PublicationStatus.WITHDRAWN
+        issue.withdrawn_at = timezone.now()
+        issue.withdrawn_reason = reason.strip()[:300]
         set_change_reason(issue, "撤回")
-        issue.save(update_fields=["status", "published_at", "updated_at"])
+        issue.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
         content_changed()
+    return issue
+
+
+@transaction.atomic
+def issue_acknowledge_warnings(*, issue: Issue, user=None) -> Issue:
+    """A publisher has checked the import's warnings: they no longer block publishing."""
+    _check_can_publish(user)
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.import_warnings and issue.warnings_acknowledged_at is None:
+        issue.warnings_acknowledged_at = timezone.now()
+        set_change_reason(issue, "确认导入提示")
+        issue.save(update_fields=["warnings_acknowledged_at", "updated_at"])
     return issue
 
 
 @dataclass
 class ImportOutcome:
-    """The parse report (what the file holds) and, unless a dry run, what loading changed."""
+    """The parse report (what the file holds) and, unless a dry run, what loading changed.
+
+    An import of an issue that is already published writes nothing public: it makes a
+    `revision` (or, on a dry run, shows its `changes`)."""
 
     report: dict
     issue: Issue | None = None
     changed: bool = False
+    revision: Revision | None = None
+    changes: ChangeSet | None = None
 
 
 def issue_import(
@@ -73,17 +138,22 @@ def issue_import(
     publish: bool = False,
     dry_run: bool = False,
     user=None,
+    source_name: str = "",
     progress: Callable[[str], None] | None = None,
 ) -> ImportOutcome:
     """Turn an issue's text into draft records (or only report on it, with `dry_run`).
 
-    One transaction: the issue, its notices and everything in them are written together, the
-    search index with them, and a failure anywhere writes nothing. Raises ImportFormatError
-    (a clear Chinese message) when the file is not a readable issue of the gazette, and
-    PermissionDenied, also on a dry run, when `user` cannot publish and the import would change
-    a published issue (write into it, or move one of its notices out).
+    A new issue, or one not yet published, is written as a draft. An issue already published
+    is never written over: the text becomes a Revision beside it, which a 审核发布 user
+    publishes (`publish` does so at once, for those who may). One transaction: a failure
+    anywhere writes nothing. Raises ImportFormatError (a clear Chinese message) when the file
+    is not a readable issue of the gazette or collides with what is stored (another issue's
+    numbers, another issue's document number, impossible dates), also on a dry run; and
+    PermissionDenied when `publish` is asked by a user who cannot publish.
     """
     from documents.importer import build_report, decode, parse_issue
+    from documents.importer.changes import change_set, preview_load
+    from documents.importer.checks import import_conflicts, target_issue
     from documents.importer.loader import load_issue
 
     if publish and not dry_run:
@@ -93,28 +163,252 @@ def issue_import(
     text = decode(data)
     say("解析文件结构…")
     parsed = parse_issue(text)
-    if not can_publish(user):
-        reason = import_touches_public(
-            year=parsed.year,
-            number=parsed.number,
-            total_number=parsed.total_number,
-            doc_numbers=parsed.doc_numbers(),
-        )
-        if reason:
-            raise PermissionDenied(f"{reason}只有“审核发布”组的工作人员可以导入已发布的内容。")
+    conflicts = import_conflicts(parsed)
+    if conflicts:
+        raise ImportFormatError("本文本与已有内容冲突，未写入任何数据：" + "；".join(conflicts))
     report = build_report(parsed)
+    target = target_issue(parsed)
+    if target is not None and target.is_published:
+        say("比较与已发布刊期的差异…")
+        changes = change_set(preview_load(parsed))
+        if dry_run:
+            return ImportOutcome(report=report, issue=target, changes=changes)
+        with transaction.atomic():
+            revision = Revision.objects.create(
+                issue=target,
+                source=text,
+                source_name=source_name[:255],
+                created_by=user if getattr(user, "pk", None) else None,
+                changes=changes.as_dict(),
+                warnings=report["warnings"],
+            )
+            if publish:
+                revision_publish(revision=revision, user=user)
+                revision.refresh_from_db()
+        return ImportOutcome(report=report, issue=target, revision=revision, changes=changes)
     if dry_run:
-        return ImportOutcome(report=report)
+        return ImportOutcome(report=report, issue=target)
     with transaction.atomic():
         result = load_issue(parsed, progress=say)
-        if publish and result.issue is not None:
+        assert result.issue is not None
+        if result.changed or result.issue.import_warnings != report["warnings"]:
+            _store_warnings(result.issue, report["warnings"])
+        if publish:
             result.issue = issue_publish(issue=result.issue, user=user)
         if result.changed:
             content_changed()
+    _add_load(report, result)
+    return ImportOutcome(report=report, issue=result.issue, changed=result.changed)
+
+
+def _store_warnings(issue: Issue, warnings: list[str]) -> None:
+    issue.import_warnings = warnings
+    issue.warnings_acknowledged_at = None
+    set_change_reason(issue, "导入提示")
+    issue.save(update_fields=["import_warnings", "warnings_acknowledged_at", "updated_at"])
+
+
+def _add_load(report: dict, result) -> None:
     report["load"] = result.as_dict()
     report["load"]["units_created"] = result.units_created
     if result.units_created:
         report["warnings"].append(
             "以下单位未能匹配到已知单位，已新建并标记为待核对：" + "、".join(result.units_created)
         )
-    return ImportOutcome(report=report, issue=result.issue, changed=result.changed)
+
+
+# --- Revisions ---------------------------------------------------------------------------------
+
+
+def _open_revision(revision: Revision) -> Revision:
+    revision = Revision.objects.select_for_update().select_related("issue").get(pk=revision.pk)
+    if not revision.is_open:
+        raise ValidationError(f"{revision}已{revision.get_status_display()}，不能再处理。")
+    return revision
+
+
+@transaction.atomic
+def revision_submit(*, revision: Revision, user=None, note: str = "") -> Revision:
+    """Submit a draft revision for review (with what changed and why, in `note`); the
+    审核发布 group is told by e-mail."""
+    revision = _open_revision(revision)
+    revision.status = RevisionStatus.SUBMITTED
+    revision.note = note.strip() or revision.note
+    revision.submitted_by = user if getattr(user, "pk", None) else None
+    revision.submitted_at = timezone.now()
+    revision.save()
+    transaction.on_commit(lambda: _notify_revision(revision))
+    return revision
+
+
+def _schedule(obj, *, user, publish_at) -> None:
+    _check_can_publish(user)
+    if publish_at is not None and publish_at <= timezone.now():
+        raise ValidationError("定时发布的时间应晚于现在；要立即发布请直接发布。")
+    obj.publish_at = publish_at
+    obj.scheduled_by = user if publish_at is not None and getattr(user, "pk", None) else None
+
+
+@transaction.atomic
+def revision_schedule(*, revision: Revision, user, publish_at) -> Revision:
+    """A publisher has reviewed `revision` and has it published at `publish_at` by
+    ``manage.py publish_due`` (None cancels the schedule)."""
+    revision = _open_revision(revision)
+    _schedule(revision, user=user, publish_at=publish_at)
+    revision.save(update_fields=["publish_at", "scheduled_by"])
+    return revision
+
+
+@transaction.atomic
+def issue_schedule(*, issue: Issue, user, publish_at) -> Issue:
+    """A publisher has reviewed the unpublished `issue` and has it published at
+    `publish_at` by ``manage.py publish_due`` (None cancels the schedule)."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.is_published:
+        raise ValidationError(f"{issue} 已发布。")
+    _schedule(issue, user=user, publish_at=publish_at)
+    set_change_reason(issue, "定时发布")
+    issue.save(update_fields=["publish_at", "scheduled_by", "updated_at"])
+    return issue
+
+
+@transaction.atomic
+def revision_discard(*, revision: Revision, user=None) -> Revision:
+    revision = _open_revision(revision)
+    revision.status = RevisionStatus.DISCARDED
+    revision.save(update_fields=["status"])
+    return revision
+
+
+@transaction.atomic
+def revision_publish(*, revision: Revision, user=None) -> ChangeSet:
+    """Apply a revision to its issue and make it public: notices keep their ids, each
+    published notice it changes gets a Correction, each it takes out a RemovedNotice (its URL
+    answers 410 with the note). Only 审核发布 staff; refused while the issue, as revised, has a
+    problem that blocks publishing."""
+    from documents.importer import build_report, parse_issue
+    from documents.importer.changes import change_set
+    from documents.importer.checks import import_conflicts, publication_problems, target_issue
+    from documents.importer.loader import load_issue
+
+    _check_can_publish(user)
+    revision = _open_revision(revision)
+    parsed = parse_issue(revision.source)
+    if target_issue(parsed) != revision.issue:
+        raise PublicationRefused(
+            [f"修订稿的文本是{parsed.year}年第{parsed.number}号，不是{revision.issue}：不能发布。"]
+        )
+    conflicts = import_conflicts(parsed)
+    if conflicts:
+        raise PublicationRefused(conflicts)
+    was_public = revision.issue.is_published
+    result = load_issue(parsed, record=True, keep_hand_edits=revision.keep_hand_edits)
+    changes = change_set(result)
+    issue = Issue.objects.get(pk=revision.issue.pk)
+    warnings = build_report(parsed)["warnings"]
+    if warnings != issue.import_warnings:
+        _store_warnings(issue, warnings)
+    if issue.import_warnings and not issue.warnings_acknowledged_at and user is not None:
+        issue = issue_acknowledge_warnings(issue=issue, user=user)  # reviewed with the revision
+    problems = publication_problems(issue)
+    if problems:
+        raise PublicationRefused(problems)
+    now = timezone.now()
+    if was_public:
+        Correction.objects.bulk_create(
+            Correction(
+                notice_id=notice_id,
+                revision=revision,
+                published_at=now,
+                description="；".join(words)[:1000],
+            )
+            for notice_id, words in changes.corrected.items()
+        )
+        RemovedNotice.objects.bulk_create(
+            RemovedNotice(
+                notice_id=notice.pk,
+                issue=issue,
+                title=notice.title,
+                doc_number=notice.doc_number or "",
+                removed_at=now,
+                note=(revision.note or "该文件已在本期修订时撤下。")[:500],
+            )
+            for notice in changes.removed
+        )
+    revision.status = RevisionStatus.PUBLISHED
+    revision.published_by = user if getattr(user, "pk", None) else None
+    revision.published_at = now
+    revision.changes = changes.as_dict()
+    revision.save()
+    content_changed()
+    return changes
+
+
+def notify_publishers(*, subject: str, lines: list[str], url: str) -> int:
+    """E-mail the active members of the 审核发布 group; returns how many were told. The
+    link is made absolute with settings.GAZETTE_ADMIN_BASE_URL when it is set."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=PUBLISHER_GROUP)
+    recipients = sorted({user.email for user in users.exclude(email="")})
+    if not recipients:
+        return 0
+    link = settings.GAZETTE_ADMIN_BASE_URL.rstrip("/") + url
+    send_mail(
+        subject=subject,
+        message="\n".join([*lines, f"审核地址：{link}"]),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+def _notify_revision(revision: Revision) -> None:
+    changes = revision.changes or {}
+    lines = [
+        f"{revision.issue} 有一份修订稿待审核。",
+        f"提交人：{revision.submitted_by or '—'}",
+        f"说明：{revision.note or '—'}",
+        f"更正文件 {len(changes.get('corrected', []))} 件，"
+        f"新增 {len(changes.get('added', []))} 件，撤下 {len(changes.get('removed', []))} 件。",
+    ]
+    notify_publishers(
+        subject=f"【待审核】{revision.issue} 修订稿", lines=lines, url=revision.get_absolute_url()
+    )
+
+
+@transaction.atomic
+def issue_submit(*, issue: Issue, user=None, note: str = "") -> Issue:
+    """Submit a draft issue for review (待审核) with `note`; the 审核发布 group is told by
+    e-mail. Refused while a check that blocks publishing fails: a publisher should only be
+    asked to review what could be published."""
+    from documents.importer.checks import publication_problems
+
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status not in (PublicationStatus.DRAFT, PublicationStatus.WITHDRAWN):
+        raise ValidationError(f"{issue} 当前为“{issue.get_status_display()}”，不能提交审核。")
+    problems = [p for p in publication_problems(issue) if "导入时有" not in p]
+    if problems:
+        raise PublicationRefused(problems)
+    issue.status = PublicationStatus.SUBMITTED
+    issue.review_note = note.strip()
+    issue.submitted_at = timezone.now()
+    issue.submitted_by = user if getattr(user, "pk", None) else None
+    set_change_reason(issue, "提交审核")
+    issue.save(
+        update_fields=["status", "review_note", "submitted_at", "submitted_by", "updated_at"]
+    )
+    transaction.on_commit(
+        lambda: notify_publishers(
+            subject=f"【待审核】{issue}",
+            lines=[
+                f"{issue} 已提交审核，共 {issue.notices.count()} 件文件。",
+                f"提交人：{issue.submitted_by or '—'}",
+                f"说明：{issue.review_note or '—'}",
+            ],
+            url=reverse("admin:documents_issue_change", args=[issue.pk]),
+        )
+    )
+    return issue

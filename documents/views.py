@@ -3,6 +3,7 @@ import csv
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from documents.docnumbers import DocNumberError, parse_doc_number
@@ -13,6 +14,7 @@ from documents.models import (
     LeadingGroup,
     Membership,
     Notice,
+    RemovedNotice,
     Table,
     Unit,
 )
@@ -20,6 +22,11 @@ from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import normalize_person_name
 
 RECENT_NOTICES = 8
+
+
+def gone(request, template: str, context: dict) -> TemplateResponse:
+    """410: the page was public and has been taken back; the template says when and why."""
+    return TemplateResponse(request, template, context, status=410)
 
 
 class HomeView(TemplateView):
@@ -71,6 +78,15 @@ class IssueDetailView(DetailView):
     context_object_name = "issue"
     preview = False  # staff preview from the admin: drafts shown too
 
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            withdrawn = Issue.objects.withdrawn().filter(
+                year=self.kwargs["year"], number=self.kwargs["number"]
+            )
+            if issue := withdrawn.first():
+                return gone(request, "documents/issue_withdrawn.html", {"issue": issue})
+        return super().get(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         issues = Issue.objects.all() if self.preview else Issue.objects.published()
         return get_object_or_404(
@@ -85,6 +101,17 @@ class NoticeDetailView(DetailView):
     template_name = "documents/notice_detail.html"
     context_object_name = "notice"
     preview = False  # staff preview from the admin: drafts shown too
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            pk = self.kwargs["pk"]
+            removed = RemovedNotice.objects.filter(notice_id=pk).select_related("issue").first()
+            if removed is not None:
+                return gone(request, "documents/notice_gone.html", {"removed": removed})
+            notice = Notice.objects.filter(pk=pk, issue__in=Issue.objects.withdrawn()).first()
+            if notice is not None:
+                return gone(request, "documents/notice_gone.html", {"withdrawn": notice})
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         notices = Notice.objects.all() if self.preview else Notice.objects.published()

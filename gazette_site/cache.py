@@ -196,7 +196,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _cacheable_response(request, response) -> bool:
         return (
-            response.status_code in (200, 301, 404)
+            response.status_code in (200, 301, 404, 410)
             and not response.streaming
             and not response.cookies
             and "Set-Cookie" not in response

@@ -66,7 +66,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gazette_site.apps.GazetteAdminConfig",  # django.contrib.admin with the gazette's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -328,6 +328,27 @@ if SECURE_SSL:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Mail -----------------------------------------------------------------------------------
+# Submitting an issue or a revision for review tells the 审核发布 group by e-mail. Without
+# DJANGO_EMAIL_HOST the mails are printed on the console (the server's log), never lost silently.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gazette@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[公报后台] "
+# The admin's address as staff reach it, for the links in those mails (no trailing slash).
+GAZETTE_ADMIN_BASE_URL = os.environ.get("GAZETTE_ADMIN_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Backups ---------------------------------------------------------------------------------
 # `make backup` (manage.py backup) writes pg_dump files here; `make restore FILE=…` restores one

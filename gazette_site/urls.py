@@ -4,12 +4,6 @@ from django.urls import include, path
 
 from documents.sitemaps import SITEMAPS
 from gazette_site import views
-from gazette_site.security import LoginForm
-
-admin.site.site_header = "咸宁市人民政府公报 · 编辑后台"
-admin.site.site_title = "公报编辑后台"
-admin.site.index_title = "数据录入与发布"
-admin.site.login_form = LoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

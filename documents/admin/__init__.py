@@ -2,11 +2,12 @@
 
 A package (past STYLE's ~500 lines as one module): ``base`` (forms, the publication lock, the
 search index and page cache kept current on every save), ``issues`` (with import and
-publishing), ``notices``, ``units`` (units, leading groups, notice parts). Importing it
-registers every model admin; what other apps' admins build on is re-exported here.
+publishing), ``notices``, ``revisions`` (review and publish a new text of a published issue),
+``units`` (units, leading groups, notice parts). Importing it registers every model admin; what
+other apps' admins build on is re-exported here.
 """
 
-from documents.admin import issues, notices, units
+from documents.admin import issues, notices, revisions, units
 from documents.admin.base import (
     ContentChangedMixin,
     InlineFormSet,
@@ -23,5 +24,6 @@ __all__ = [
     "canonical_doc_number",
     "issues",
     "notices",
+    "revisions",
     "units",
 ]

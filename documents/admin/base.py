@@ -1,17 +1,23 @@
 """What every model admin of the portal shares: the forms, the publication lock, the search
 index and the page cache kept up to date on every save."""
 
+import csv
 import datetime
+import io
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.history import HAND_EDIT, set_change_reason
 from documents.limits import FIRST_YEAR
+from documents.models import Table
 from documents.permissions import can_publish, draft_only, may_change
 from documents.search import index_notices, notice_ids_of
 from gazette_site.cache import content_changed
@@ -46,6 +52,13 @@ def canonical_doc_number(text: str | None) -> str | None:
 
 
 class IssueForm(forms.ModelForm):
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data.get("publish_at")
+        changed = publish_at != getattr(self.instance, "publish_at", None)
+        if publish_at and changed and publish_at <= timezone.now():
+            raise forms.ValidationError(_("定时发布的时间应晚于现在；要立即发布请用“发布”动作。"))
+        return publish_at
+
     def clean_published_on(self):
         published_on = self.cleaned_data.get("published_on")
         if published_on and published_on < EARLIEST_DATE:
@@ -66,6 +79,85 @@ class NoticeForm(forms.ModelForm):
                 _("成文日期不能早于%(year)d年1月1日。") % {"year": FIRST_YEAR}
             )
         return signed_on
+
+
+class TabSeparatedField(forms.Field):
+    """Table cells as WPS and Excel copy them: a line per row, cells separated by tabs (a cell
+    holding a tab or a line break in double quotes). Cells keep their inner spaces."""
+
+    widget = forms.Textarea(
+        attrs={"rows": 12, "wrap": "off", "spellcheck": "false", "class": "tsv-cells"}
+    )
+
+    def __init__(self, *, single_row: bool = False, **kwargs):
+        self.single_row = single_row
+        kwargs.setdefault("required", False)
+        if single_row:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "wrap": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            rows = [value] if self.single_row else value
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+            writer.writerows([[str(cell) for cell in row] for row in rows])
+            return out.getvalue().rstrip("\n")
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if not text.strip():
+            return []
+        rows = [
+            [cell.strip() for cell in row]
+            for row in csv.reader(io.StringIO(text), delimiter="\t")
+            if any(cell.strip() for cell in row)
+        ]
+        if self.single_row:
+            if len(rows) > 1:
+                raise forms.ValidationError(_("表头只能有一行：多行表头请合并为一行。"))
+            return rows[0] if rows else []
+        return rows
+
+
+class TableForm(forms.ModelForm):
+    """A table edited as cells (pasted from WPS or Excel), every row as wide as the header."""
+
+    header = TabSeparatedField(
+        label=_("表头"),
+        single_row=True,
+        help_text=_("一行，各列之间用 Tab 分隔（从 WPS 或 Excel 复制表头一行粘贴即可）。"),
+    )
+    rows = TabSeparatedField(
+        label=_("数据行"),
+        help_text=_(
+            "每行一条，单元格之间用 Tab 分隔：从 WPS 或 Excel 选中数据行复制后直接粘贴。"
+            "每行的单元格数须与表头列数相同（空单元格也要保留）。"
+        ),
+    )
+
+    class Meta:
+        model = Table
+        fields = ["notice", "attachment", "order", "title", "header", "rows"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # imported tables may have short rows (merged cells): pad them
+            self.initial["rows"] = self.instance.padded_rows()
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        header, rows = cleaned.get("header") or [], cleaned.get("rows") or []
+        width = len(header) or (len(rows[0]) if rows else 0)
+        wrong = [(n, len(row)) for n, row in enumerate(rows, start=1) if len(row) != width]
+        if wrong:
+            where = "；".join(f"第{n}行有{cells}个单元格" for n, cells in wrong[:10])
+            basis = _("表头有%(w)d列") if header else _("第1行有%(w)d个单元格")
+            self.add_error("rows", f"{where}，而{basis % {'w': width}}：请补齐或删去多余的单元格。")
+        return cleaned
 
 
 class CitationForm(forms.ModelForm):
@@ -91,10 +183,38 @@ class InlineFormSet(forms.BaseInlineFormSet):
         return _("请修正重复的%(fields)s：同一页中不能填写两次。") % {"fields": names}
 
 
+class PlainTextField(forms.CharField):
+    """A text area's value with the line endings of a stored text (\n): browsers send \r\n,
+    and without this every save of an unchanged body recorded a change of every line."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class ContentChangedMixin(AdminMixinBase):
     """Every add, change and delete made in the admin clears the public page cache, from the
     admin's own save and delete paths (save_related runs once a form and its inlines are
-    saved; the delete page and the delete action end in delete_model / delete_queryset)."""
+    saved; the delete page and the delete action end in delete_model / delete_queryset).
+
+    Every row the admin saves is recorded in the history as a hand edit (HAND_EDIT): a later
+    import of the issue keeps it unless the user chooses otherwise."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", PlainTextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing to save: no history row for a save that changes nothing
+        set_change_reason(obj, HAND_EDIT)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            set_change_reason(inline_form.instance, HAND_EDIT)
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

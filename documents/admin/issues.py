@@ -1,12 +1,13 @@
 """Issues: the table of contents, import from text, publish and withdraw."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,10 +23,13 @@ from documents.models import (
     Issue,
     Notice,
 )
+from documents.permissions import can_publish
 from documents.services import (
     PUBLISH_PERMISSION,
+    issue_acknowledge_warnings,
     issue_import,
     issue_publish,
+    issue_submit,
     issue_unpublish,
 )
 from documents.views import IssueDetailView
@@ -50,7 +54,15 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     list_filter = ["status", "year"]
     date_hierarchy = "published_on"
     search_fields = ["=year", "=total_number"]
-    readonly_fields = ["status", "published_at", "preview_link"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "submitted_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "warnings_display",
+        "preview_link",
+    ]
     fieldsets = [
         (None, {"fields": [("year", "number", "total_number"), "published_on", "pdf"]}),
         (
@@ -64,13 +76,34 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("发布"), {"fields": [("status", "published_at"), "preview_link"]}),
+        (
+            _("审核与发布"),
+            {
+                "fields": [
+                    ("status", "published_at"),
+                    ("submitted_at", "review_note"),
+                    "publish_at",
+                    ("withdrawn_at", "withdrawn_reason"),
+                    "warnings_display",
+                    "preview_link",
+                ]
+            },
+        ),
     ]
     inlines = [NoticeInline]
-    actions = ["publish", "unpublish"]
+    actions = ["submit", "publish", "unpublish", "acknowledge_warnings"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(notice_count=Count("notices"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if can_publish(request.user) else [*fields, "publish_at"]
+
+    def save_model(self, request, obj, form, change):
+        if "publish_at" in form.changed_data:  # only publishers have the field
+            obj.scheduled_by = request.user if obj.publish_at else None
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("文件数"), ordering="notice_count")
     def notice_count(self, obj):
@@ -108,11 +141,26 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             confirm = IssueImportConfirmForm(request.POST)
             if confirm.is_valid():
                 try:
-                    outcome = issue_import(data=confirm.data_bytes(), user=request.user)
+                    outcome = issue_import(
+                        data=confirm.data_bytes(),
+                        user=request.user,
+                        source_name=confirm.cleaned_data.get("source_name", ""),
+                    )
                 except (ImportFormatError, PermissionDenied) as error:
                     self.message_user(request, str(error), messages.ERROR)
                     return redirect("admin:documents_issue_import")
-                self.message_user(request, _("已导入为草稿，请逐件核对后发布。"), messages.SUCCESS)
+                if outcome.revision is not None:
+                    self.message_user(
+                        request,
+                        _(
+                            "本期已发布，新文本已保存为修订稿：公开页面没有改动。请核对变更后提交审核。"
+                        ),
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:documents_revision_change", outcome.revision.pk)
+                self.message_user(
+                    request, _("已导入为草稿，请逐件核对后提交审核。"), messages.SUCCESS
+                )
                 assert outcome.issue is not None  # not a dry run: the issue was written
                 return redirect("admin:documents_issue_change", outcome.issue.pk)
             form = IssueImportForm()
@@ -127,7 +175,13 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                 except (ImportFormatError, PermissionDenied) as error:
                     form.add_error("file", str(error))
                 else:
-                    context.update(report=outcome.report, digest=form.store())
+                    context.update(
+                        report=outcome.report,
+                        digest=form.store(),
+                        source_name=form.source_name,
+                        target=outcome.issue,
+                        changes=outcome.changes,
+                    )
                     return TemplateResponse(
                         request, "admin/documents/issue/import_preview.html", context
                     )
@@ -139,19 +193,82 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
+    @admin.display(description=_("导入提示"))
+    def warnings_display(self, obj):
+        if not obj or not obj.import_warnings:
+            return "—"
+        state = (
+            _("已由审核发布人员确认")
+            if obj.warnings_acknowledged_at
+            else _("尚未确认：确认前不能发布")
+        )
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            state,
+            format_html_join("", "<li>{}</li>", ((w,) for w in obj.import_warnings)),
+        )
+
+    @admin.action(description=_("提交审核（通知审核发布人员）"))
+    def submit(self, request, queryset):
+        done = 0
+        for issue in queryset:
+            try:
+                issue_submit(issue=issue, user=request.user, note=request.POST.get("note", ""))
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"{issue}：{message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("已提交审核 %(n)d 期。") % {"n": done}, messages.SUCCESS)
+
     @admin.action(description=_("发布所选刊期（连同其中全部文件）"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, issue_publish, _("已发布 %(n)d 期。"))
+        done = 0
+        for issue in queryset:
+            try:
+                issue_publish(issue=issue, user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"{issue} 未发布：{message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("已发布 %(n)d 期。") % {"n": done}, messages.SUCCESS)
 
-    @admin.action(description=_("撤回所选刊期（公众将不再看到）"), permissions=["publish"])
+    @admin.action(description=_("撤回所选刊期（公众将看到撤回说明）"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._run(request, queryset, issue_unpublish, _("已撤回 %(n)d 期。"))
-
-    def _run(self, request, queryset, service, message):
+        """Asks for the reason first (shown on the public pages), as the delete action asks
+        for confirmation."""
+        if "reason" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("撤回刊期"),
+                "issues": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/documents/issue/withdraw.html", context)
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, _("请填写撤回原因：公开页面会向公众说明。"), messages.ERROR)
+            return None
         try:
             for issue in queryset:
-                service(issue=issue, user=request.user)
+                issue_unpublish(issue=issue, user=request.user, reason=reason)
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
-            return
-        self.message_user(request, message % {"n": queryset.count()}, messages.SUCCESS)
+            return None
+        self.message_user(
+            request, _("已撤回 %(n)d 期。") % {"n": queryset.count()}, messages.SUCCESS
+        )
+        return None
+
+    @admin.action(description=_("确认导入提示（已逐条核对）"), permissions=["publish"])
+    def acknowledge_warnings(self, request, queryset):
+        for issue in queryset:
+            issue_acknowledge_warnings(issue=issue, user=request.user)
+        self.message_user(request, _("已确认所选刊期的导入提示。"), messages.SUCCESS)

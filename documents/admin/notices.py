@@ -12,6 +12,7 @@ from documents.admin.base import (
     NoticeForm,
     PublishedLockMixin,
     SearchIndexMixin,
+    TableForm,
 )
 from documents.docnumbers import is_doc_number
 from documents.models import (
@@ -34,6 +35,7 @@ class AttachmentInline(PublishedLockMixin, admin.StackedInline):
 
 class TableInline(PublishedLockMixin, admin.StackedInline):
     model = Table
+    form = TableForm
     fields = [("order", "attachment"), "title", "header", "rows"]
     extra = 0
 

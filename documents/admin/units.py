@@ -9,6 +9,7 @@ from documents.admin.base import (
     CitationForm,
     PublishedLockMixin,
     SearchIndexMixin,
+    TableForm,
 )
 from documents.models import (
     Attachment,
@@ -97,6 +98,7 @@ class AttachmentAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
 
 @admin.register(Table)
 class TableAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+    form = TableForm
     list_display = ["__str__", "notice", "attachment"]
     search_fields = ["title", "notice__doc_number"]
     autocomplete_fields = ["notice", "attachment"]

@@ -14,17 +14,25 @@ a few dozen statements instead of two per row.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from documents.extensions import notice_extensions
-from documents.history import set_change_reason
+from documents.history import (
+    HAND_EDIT,
+    IMPORT_CREATED,
+    IMPORT_DELETED,
+    IMPORT_UPDATED,
+    set_change_reason,
+)
 from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice
 from documents.models import (
     Attachment,
@@ -46,6 +54,18 @@ Progress = Callable[[str], None]
 
 
 @dataclass
+class RowChange:
+    """One row the import creates, updates or deletes: `fields` maps a field to its
+    (old, new) value (old None for a created row, new None for a deleted one)."""
+
+    model: type[models.Model]
+    action: str  # "created", "updated", "deleted", "kept" (hand edits kept)
+    row: models.Model
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    before: models.Model | None = None  # the row as it was, for an update
+
+
+@dataclass
 class LoadResult:
     """What the loader did: per model, how many rows were created, updated, unchanged, deleted."""
 
@@ -63,6 +83,16 @@ class LoadResult:
     existing: dict[tuple, models.Model] = field(default_factory=dict, repr=False)
     preloaded: dict[type[models.Model], list] = field(default_factory=dict, repr=False)
     kept: dict[type[models.Model], set[int]] = field(default_factory=dict, repr=False)
+    # `record`: every change is kept row by row in `changes` (documents.importer.changes
+    # describes them). `keep_hand_edits`: a field staff changed since the row's last import
+    # (its value differs from `baselines`, the row's last import in its history) keeps the
+    # staff's value; each such field is listed in `hand_edits` either way.
+    record: bool = False
+    changes: list[RowChange] = field(default_factory=list, repr=False)
+    keep_hand_edits: bool = False
+    baselines: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    hand_edits: list[RowChange] = field(default_factory=list, repr=False)
+    hand_made: set[tuple] = field(default_factory=set, repr=False)
 
     def count(self, model: type[models.Model], outcome: str, n: int = 1) -> None:
         self.counts.setdefault(str(model._meta.model_name), Counter())[outcome] += n
@@ -164,6 +194,17 @@ def _differs(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) != value
 
 
+def _value(obj: models.Model, name: str):
+    """A field's stored value (a link by its column)."""
+    field = obj._meta.get_field(name)
+    return getattr(obj, field.attname if isinstance(field, models.Field) else name)
+
+
+def _hand_edited(result: LoadResult, obj: models.Model, name: str) -> bool:
+    baseline = result.baselines.get((type(obj), obj.pk))
+    return baseline is not None and _value(baseline, name) != _value(obj, name)
+
+
 def sync(result: LoadResult, model, lookup: dict, values: dict):
     """get-or-create by `lookup`; save only the fields of `values` that differ.
 
@@ -177,23 +218,38 @@ def sync(result: LoadResult, model, lookup: dict, values: dict):
         obj = model.objects.filter(**lookup).first()
     if obj is None:
         result.count(model, "created")
+        obj = model(**lookup, **values)
+        if result.record:
+            fields = {name: (None, value) for name, value in {**lookup, **values}.items()}
+            result.changes.append(RowChange(model, "created", obj, fields))
         if result.new_issue:
-            obj = model(**lookup, **values)
             result.created[key] = obj
             result.pending.setdefault(model, []).append(obj)
             return obj
-        obj = model.objects.create(**lookup, **values)
+        set_change_reason(obj, IMPORT_CREATED)
+        obj.save(force_insert=True)
         result.existing[key] = obj
         result.kept.setdefault(model, set()).add(obj.pk)
         return obj
     if obj.pk is not None:
         result.kept.setdefault(model, set()).add(obj.pk)
     changed = [name for name, value in values.items() if _differs(obj, name, value)]
+    if changed and obj.pk is not None and result.baselines:
+        edited = [name for name in changed if _hand_edited(result, obj, name)]
+        if edited:
+            fields = {name: (getattr(obj, name), values[name]) for name in edited}
+            result.hand_edits.append(RowChange(model, "kept", obj, fields))
+            if result.keep_hand_edits:
+                changed = [name for name in changed if name not in edited]
     if changed:
+        if result.record:
+            before = copy.copy(obj)
+            fields = {name: (getattr(obj, name), values[name]) for name in changed}
+            result.changes.append(RowChange(model, "updated", obj, fields, before))
         for name in changed:
             setattr(obj, name, values[name])
         if obj.pk is not None:  # not a row still waiting to be written
-            set_change_reason(obj, "导入更新")
+            set_change_reason(obj, IMPORT_UPDATED)
             obj.save(update_fields=changed)
         result.count(model, "updated")
     else:
@@ -227,7 +283,9 @@ def write_pending(result: LoadResult) -> None:
                 rows = [g for g in rows if g not in ready]
             else:
                 ready, rows = rows, []
-            bulk_create_with_history(ready, model, batch_size=500)
+            bulk_create_with_history(
+                ready, model, batch_size=500, default_change_reason=IMPORT_CREATED
+            )
     assert not result.pending, f"rows of {list(result.pending)} were not written"
 
 
@@ -296,6 +354,29 @@ def preload(result: LoadResult, issue: Issue, parsed: ParsedIssue) -> None:
             for names in natural_keys_of(model):
                 if all(getattr(row, row._meta.get_field(n).attname) is not None for n in names):
                     result.existing[_row_key(row, names)] = row
+    if result.keep_hand_edits or result.record:
+        for model, found in result.preloaded.items():
+            _read_baselines(result, model, [row.pk for row in found])
+
+
+def _read_baselines(result: LoadResult, model: type[models.Model], pks: list[int]) -> None:
+    """Each row's state after its last import: its newest history record made by the importer
+    (rows imported before the importer named its changes have none: nothing counts as a hand
+    edit there)."""
+    if not pks:
+        return
+    history = model.history.model  # type: ignore[attr-defined]  # simple-history adds it
+    records = (
+        history.objects.filter(
+            id__in=pks, history_change_reason__in=[IMPORT_CREATED, IMPORT_UPDATED]
+        )
+        .order_by("id", "-history_date", "-history_id")
+        .distinct("id")
+    )
+    for record in records:
+        result.baselines[(model, record.id)] = record
+    made = history.objects.filter(id__in=pks, history_type="+", history_change_reason=HAND_EDIT)
+    result.hand_made.update((model, pk) for pk in made.values_list("id", flat=True))
 
 
 def prune_stale(result: LoadResult, issue: Issue) -> None:
@@ -311,8 +392,12 @@ def prune_stale(result: LoadResult, issue: Issue) -> None:
                 if getattr(row, column) is not None
             ]
             owner_kept = all(pk in result.kept.get(owner, set()) for pk, owner in owners)
-            if row.pk not in kept and owner_kept:
-                _delete(result, row)
+            if row.pk in kept or not owner_kept:
+                continue
+            if result.keep_hand_edits and (model, row.pk) in result.hand_made:
+                result.hand_edits.append(RowChange(model, "kept", row))  # added by hand
+                continue
+            _delete(result, row)
     kept = result.kept.get(Notice, set())
     for notice in result.preloaded.get(Notice, []):
         if notice.issue_id == issue.pk and notice.pk not in kept:
@@ -320,15 +405,26 @@ def prune_stale(result: LoadResult, issue: Issue) -> None:
 
 
 def _delete(result: LoadResult, row: models.Model) -> None:
-    set_change_reason(row, "导入时删除")
+    if result.record:
+        result.changes.append(RowChange(type(row), "deleted", copy.copy(row)))
+    set_change_reason(row, IMPORT_DELETED)
     row.delete()
     result.count(type(row), "deleted")
 
 
 @transaction.atomic
-def load_issue(parsed: ParsedIssue, *, progress: Progress | None = None) -> LoadResult:
-    """Write `parsed` (as drafts, for a new issue) and return what changed."""
-    result = LoadResult()
+def load_issue(
+    parsed: ParsedIssue,
+    *,
+    progress: Progress | None = None,
+    record: bool = False,
+    keep_hand_edits: bool = False,
+    index: bool = True,
+) -> LoadResult:
+    """Write `parsed` (as drafts, for a new issue) and return what changed (row by row too,
+    with `record`). `keep_hand_edits` keeps what staff changed since a row's last import;
+    `index` False leaves the search index alone (a preview that is rolled back)."""
+    result = LoadResult(record=record, keep_hand_edits=keep_hand_edits)
     units = UnitResolver(result)
     issue = _load_issue_row(result, parsed)
     result.issue = issue
@@ -345,7 +441,7 @@ def load_issue(parsed: ParsedIssue, *, progress: Progress | None = None) -> Load
         prune_stale(result, issue)
     if progress:
         progress("更新检索索引…")
-    if result.changed:  # an unchanged issue's index rows are current already
+    if index and result.changed:  # an unchanged issue's index rows are current already
         index_notices([notice.pk for notice in notices])
     return result
 

@@ -1,7 +1,8 @@
 """Issues of the gazette, the notices in them, and what the notices contain or set up.
 
 A package (past STYLE's ~500 lines as one module): ``issues``, ``notices`` (with attachments,
-tables and citations), ``units`` (units, aliases, leading groups and their members) and
+tables and citations), ``units`` (units, aliases, leading groups and their members),
+``revisions`` (revisions of published issues, corrections, removed notices) and
 ``search_index``. Everything is re-exported here: import from ``documents.models``.
 """
 
@@ -15,6 +16,14 @@ from documents.models.issues import (
     issue_pdf_path,
 )
 from documents.models.notices import Attachment, Citation, Notice, NoticeQuerySet, Table
+from documents.models.revisions import (
+    OPEN_REVISION_STATUSES,
+    Correction,
+    RemovedNotice,
+    Revision,
+    RevisionQuerySet,
+    RevisionStatus,
+)
 from documents.models.search_index import SearchEntry
 from documents.models.units import (
     LeadingGroup,
@@ -30,8 +39,10 @@ from documents.models.units import (
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "OPEN_REVISION_STATUSES",
     "Attachment",
     "Citation",
+    "Correction",
     "Issue",
     "IssueQuerySet",
     "LeadingGroup",
@@ -41,6 +52,10 @@ __all__ = [
     "Notice",
     "NoticeQuerySet",
     "PublicationStatus",
+    "RemovedNotice",
+    "Revision",
+    "RevisionQuerySet",
+    "RevisionStatus",
     "SearchEntry",
     "Table",
     "Unit",

@@ -18,14 +18,53 @@ from documents.validators import validate_pdf
 
 
 class PublicationStatus(models.TextChoices):
+    """An issue's place in the workflow: 草稿 → 待审核 → 已发布, and 已撤回 once withdrawn
+    (which keeps its first publication time; only 已发布 is public)."""
+
     DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
     PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Validity(models.TextChoices):
     IN_FORCE = "in_force", _("有效")
     EXPIRED = "expired", _("已失效")
     REPEALED = "repealed", _("已废止")
+
+
+# --- What issues and revisions share ------------------------------------------------------------
+
+
+def staff_link(verbose_name) -> models.ForeignKey:
+    """Who did something to a record (set by the services; empty if the account goes)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class ScheduledPublication(models.Model):
+    """A publication time a 审核发布 user set: ``manage.py publish_due`` publishes then, as
+    that user (documents.services.issue_schedule, revision_schedule)."""
+
+    publish_at = models.DateTimeField(
+        _("定时发布"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "由审核发布人员填写：到时由定时任务（manage.py publish_due）发布；留空则手动发布。"
+        ),
+    )
+    scheduled_by = staff_link(_("定时发布人"))
+
+    class Meta:
+        abstract = True
 
 
 # --- Issues -----------------------------------------------------------------------------------
@@ -47,6 +86,16 @@ class IssueQuerySet(models.QuerySet):
         """Issues the public may see. The only door to public pages, feeds and search."""
         return self.filter(status=PublicationStatus.PUBLISHED)
 
+    def withdrawn(self) -> IssueQuerySet:
+        """Issues that were public and were withdrawn: their pages answer 410 with the reason."""
+        return self.filter(status=PublicationStatus.WITHDRAWN)
+
+    def due(self, now) -> IssueQuerySet:
+        """Unpublished issues a publisher scheduled, whose time has come."""
+        return self.exclude(status=PublicationStatus.PUBLISHED).filter(
+            publish_at__lte=now, scheduled_by__isnull=False
+        )
+
     def latest_first(self) -> IssueQuerySet:
         return self.order_by("-year", "-number")
 
@@ -61,7 +110,7 @@ def issue_pdf_path(issue: Issue, filename: str) -> str:
     return f"issues/xianning-gazette-{issue.year}-{issue.number:02d}.pdf"
 
 
-class Issue(models.Model):
+class Issue(ScheduledPublication):
     year = models.PositiveSmallIntegerField(
         _("年份"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
@@ -94,7 +143,21 @@ class Issue(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("首次发布时间"), null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        _("提交说明"), blank=True, help_text=_("提交审核时写明本期要审核的内容。")
+    )
+    submitted_at = models.DateTimeField(_("提交审核时间"), null=True, blank=True, editable=False)
+    submitted_by = staff_link(_("提交人"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(
+        _("撤回原因"), max_length=300, blank=True, help_text=_("公开页面上向公众说明。")
+    )
+    # The last import's warnings: they block publishing until a publisher acknowledges them.
+    import_warnings = models.JSONField(_("导入提示"), default=list, blank=True, editable=False)
+    warnings_acknowledged_at = models.DateTimeField(
+        _("提示确认时间"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -125,7 +188,8 @@ class Issue(models.Model):
                 name="issue_published_on_sensible",
             ),
             models.CheckConstraint(
-                condition=Q(status=PublicationStatus.DRAFT) | Q(published_at__isnull=False),
+                condition=Q(status__in=[PublicationStatus.DRAFT, PublicationStatus.SUBMITTED])
+                | Q(published_at__isnull=False),
                 name="issue_published_has_time",
             ),
         ]

@@ -78,6 +78,7 @@ class NoticeQuerySet(models.QuerySet):
                     to_attr="top_groups",
                 ),
                 "citations",
+                "corrections",
             )
         )
 

@@ -241,17 +241,20 @@ def test_an_issue_number_taken_that_year_is_refused(client, editor):
     assert "该年份的这一期号已经存在。" in form_errors(response)
 
 
+# --- Tables, edited as cells ---------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("header", "rows", "message"),
     [
-        ('["序号", "名称"]', '[["1", "甲"], ["2"]', "JSON"),
-        ('{"序号": 1}', "[]", "表头应为文字列表"),
-        ('["序号", "名称"]', '[["1", 2]]', "数据行应为列表的列表"),
-        ('["序号", "名称"]', '["1", "甲"]', "数据行应为列表的列表"),
-        ('["序号", "名称"]', "null", "数据行应为列表的列表"),
+        ("序号\t名称", "1\t甲\n2", "第2行有1个单元格，而表头有2列"),
+        ("序号\t名称", "1\t甲\t多余\n2\t乙", "第1行有3个单元格"),
+        ("", "1\t甲\n2\t乙\t丙", "第2行有3个单元格，而第1行有2个单元格"),
+        ("序号\n名称", "1", "表头只能有一行"),
     ],
+    ids=["short-row", "long-row", "no-header", "two-header-lines"],
 )
-def test_a_table_of_the_wrong_shape_is_refused_with_a_chinese_message(
+def test_a_table_of_the_wrong_shape_is_refused_with_the_row_number(
     client, editor, header, rows, message
 ):
     notice = make_notice()
@@ -265,21 +268,35 @@ def test_a_table_of_the_wrong_shape_is_refused_with_a_chinese_message(
     assert not Table.objects.exists()
 
 
-def test_a_ragged_table_is_accepted_and_kept_as_typed(client, editor):
+def test_rows_pasted_from_a_spreadsheet_are_stored_as_cells_with_inner_spaces(client, editor):
     notice = make_notice()
     data = admin_form_data(change_page(client, notice))
-    add_inline_rows(
-        data,
-        "tables",
-        {
-            "order": 1,
-            "header": '["序号", "名称", "备注"]',
-            "rows": '[["1"], ["2", "乙", "", "多"]]',
-        },
-    )
+    # As WPS and Excel copy: tabs between cells, \r\n between rows, quotes around a cell
+    # holding a line break, an empty cell kept.
+    pasted = '1\t实体卡 电子卡\t\r\n2\t"社保卡\n（第三代）"\t备注\r\n'
+    add_inline_rows(data, "tables", {"order": 1, "header": "序号\t卡种\t备注", "rows": pasted})
     response = post_change(client, notice, data)
     assert response.status_code == 302, form_errors(response)
-    assert Table.objects.get(notice=notice).rows == [["1"], ["2", "乙", "", "多"]]
+    table = Table.objects.get(notice=notice)
+    assert table.header == ["序号", "卡种", "备注"]
+    assert table.rows == [["1", "实体卡 电子卡", ""], ["2", "社保卡\n（第三代）", "备注"]]
+
+
+def test_an_imported_ragged_table_opens_padded_and_an_unchanged_save_records_nothing(
+    client, editor
+):
+    notice = make_notice()
+    table = Table.objects.create(
+        notice=notice, order=1, header=["序号", "名称", "备注"], rows=[["1"], ["2", "乙"]]
+    )
+    versions = table.history.count()
+    page = change_page(client, table)
+    assert "1\t\t\n2\t乙\t" in page.content.decode()
+    response = post_change(client, table, admin_form_data(page))
+    assert response.status_code == 302, form_errors(response)
+    table.refresh_from_db()
+    assert table.rows == [["1"], ["2", "乙"]]  # unchanged: not rewritten
+    assert table.history.count() == versions
 
 
 @pytest.mark.parametrize("investment", ["-1", "-0.01", "abc", "123456789012"])
@@ -540,3 +557,33 @@ def test_two_project_rows_with_one_list_number_are_refused_in_words(client, edit
     assert response.status_code == 200
     assert "该清单栏目中已有这个序号。" in form_errors(response)
     assert_clear_chinese(form_errors(response))
+
+
+# --- Line endings -------------------------------------------------------------------------------
+
+
+def test_a_save_without_changes_records_no_history_despite_the_browsers_line_endings(
+    client, editor
+):
+    notice = make_notice(body="第一段。\n第二段。\n第三段。")
+    versions = notice.history.count()
+    data = admin_form_data(change_page(client, notice))
+    data["body"] = data["body"].replace("\n", "\r\n")  # what a browser's text area sends
+    response = post_change(client, notice, data)
+    assert response.status_code == 302, form_errors(response)
+    notice.refresh_from_db()
+    assert notice.body == "第一段。\n第二段。\n第三段。"
+    assert notice.history.count() == versions
+
+
+def test_a_changed_body_is_stored_with_plain_line_endings(client, editor):
+    notice = make_notice(body="第一段。\n第二段。")
+    data = admin_form_data(change_page(client, notice))
+    data["body"] = "第一段。\r\n第二段（改）。\r\n"
+    response = post_change(client, notice, data)
+    assert response.status_code == 302, form_errors(response)
+    notice.refresh_from_db()
+    assert "\r" not in notice.body and notice.body.startswith("第一段。\n第二段（改）。")
+    latest = notice.history.first()
+    assert latest.history_change_reason == "人工修改"
+    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["body"]

@@ -44,6 +44,7 @@ def test_editor_enters_and_publisher_publishes_in_the_real_admin(page: Page, liv
     )
     row.locator('[name="notices-0-doc_number"]').fill("咸政办发[2022]29号")
     row.locator('[name="notices-0-issuer"]').fill("咸宁市人民政府办公室")
+    row.locator('[name="notices-0-signed_on"]').fill("2022-11-01")
     page.get_by_role("button", name="保存并继续编辑").click()
 
     # Saved canonical, split into its parts.

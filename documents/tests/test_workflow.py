@@ -53,10 +53,10 @@ def change_url(obj) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
-def run_action(client, action: str, issue: Issue):
+def run_action(client, action: str, issue: Issue, **extra):
     return client.post(
         reverse("admin:documents_issue_changelist"),
-        {"action": action, "_selected_action": [issue.pk], "index": 0},
+        {"action": action, "_selected_action": [issue.pk], "index": 0, **extra},
     )
 
 
@@ -269,12 +269,18 @@ def test_an_editor_enters_an_issue_a_publisher_publishes_it_and_can_withdraw_it(
 
     # Withdrawing hides everything again.
     client.force_login(publisher)
-    run_action(client, "unpublish", issue)
+    asked = run_action(client, "unpublish", issue)  # first the reason is asked for
+    assert asked.status_code == 200 and 'name="reason"' in asked.content.decode()
     issue.refresh_from_db()
-    assert issue.status == PublicationStatus.DRAFT
+    assert issue.status == PublicationStatus.PUBLISHED
+    run_action(client, "unpublish", issue, reason="发现印刷错误，更正后重新发布")
+    issue.refresh_from_db()
+    assert issue.status == PublicationStatus.WITHDRAWN
     client.logout()
-    assert client.get(plan.get_absolute_url()).status_code == 404
-    assert client.get(issue.get_absolute_url()).status_code == 404
+    gone = client.get(plan.get_absolute_url())
+    assert gone.status_code == 410 and "发现印刷错误" in gone.content.decode()
+    stub = client.get(issue.get_absolute_url())
+    assert stub.status_code == 410 and "发现印刷错误" in stub.content.decode()
     assert "咸安区城市更新项目" not in client.get("/projects/").content.decode()
     assert FOUND not in client.get("/search/", {"q": "扩大有效投资"}).content.decode()
 
@@ -320,7 +326,7 @@ def test_every_admin_change_is_in_the_objects_history_with_its_author(client, ed
 
 
 def test_only_the_publish_permission_publishes_through_the_service(editor, publisher):
-    issue = make_issue()
+    issue = make_notice().issue
     with pytest.raises(PermissionDenied):
         issue_publish(issue=issue, user=editor)
     issue_publish(issue=issue, user=publisher)
@@ -328,18 +334,23 @@ def test_only_the_publish_permission_publishes_through_the_service(editor, publi
         issue_unpublish(issue=issue, user=editor)
     assert Issue.objects.get(pk=issue.pk).status == PublicationStatus.PUBLISHED
     issue_unpublish(issue=issue, user=publisher)
-    assert Issue.objects.get(pk=issue.pk).status == PublicationStatus.DRAFT
+    assert Issue.objects.get(pk=issue.pk).status == PublicationStatus.WITHDRAWN
 
 
-def test_publishing_twice_keeps_the_first_publication_time(publisher):
-    issue = issue_publish(issue=make_issue(), user=publisher)
+def test_publishing_again_keeps_the_first_publication_time(publisher):
+    issue = issue_publish(issue=make_notice().issue, user=publisher)
     again = issue_publish(issue=issue, user=publisher)
     assert again.published_at == issue.published_at
+    withdrawn = issue_unpublish(issue=issue, user=publisher, reason="发现错印")
+    assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_reason == "发现错印"
+    republished = issue_publish(issue=withdrawn, user=publisher)
+    assert republished.published_at == issue.published_at
+    assert republished.withdrawn_at is None and republished.withdrawn_reason == ""
 
 
 def test_a_publisher_publishing_several_issues_at_once(client, publisher):
     client.force_login(publisher)
-    first, second = make_issue(), make_issue()
+    first, second = make_notice().issue, make_issue()
     notice = make_notice(issue=second)
     response = client.post(
         reverse("admin:documents_issue_changelist"),
@@ -363,7 +374,7 @@ def test_withdrawing_hides_pages_the_cache_already_served(
         assert "缓存中的测试通知" in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         issue_unpublish(issue=notice.issue, user=publisher)
-    assert client.get(notice.get_absolute_url()).status_code == 404
+    assert client.get(notice.get_absolute_url()).status_code == 410
     assert "缓存中的测试通知" not in client.get("/").content.decode()
 
 

@@ -20,6 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -32,15 +33,19 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.urls import URLPattern
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 
 from documents.models import (
     Attachment,
     Citation,
+    Correction,
     Issue,
     LeadingGroup,
     Membership,
     Notice,
     PublicationStatus,
+    RemovedNotice,
+    Revision,
     SearchEntry,
     Table,
     Unit,
@@ -69,6 +74,10 @@ ROLES = ("anonymous", "nobody", "editor", "publisher")
 DRAFT_MARK = "草稿机密"
 PUBLISHED = PublicationStatus.PUBLISHED
 LOG_IN_AND_OUT = ("/admin/login/", "/admin/logout/")
+# A revision's text: another issue's (2023年第1号), so publishing it is refused with a message.
+MINIMAL_ISSUE_TEXT = (
+    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
+).read_text(encoding="utf-8")
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -211,7 +220,21 @@ def site(db):
             path_info="/admin/login/",
             **(extra if model is AccessAttempt else {}),
         )
+    now = timezone.now()
+    revision = Revision.objects.create(issue=published.issue, source=MINIMAL_ISSUE_TEXT)
+    correction = Correction.objects.create(
+        notice=published.notice, published_at=now, description="标题更正"
+    )
+    removed = RemovedNotice.objects.create(
+        notice_id=published.notice.pk + 1000,
+        issue=published.issue,
+        title="撤下的文件",
+        removed_at=now,
+    )
     others = {
+        Revision: revision,
+        Correction: correction,
+        RemovedNotice: removed,
         User: users["publisher"],
         Group: Group.objects.get(name=PUBLISHER),
         AccessAttempt: AccessAttempt.objects.get(),
@@ -377,6 +400,8 @@ def published_content() -> dict:
             ),
             "unit": units,
             "unitalias": UnitAlias.objects.filter(unit__in=units),
+            "correction": Correction.objects.filter(in_published),
+            "removednotice": RemovedNotice.objects.all(),
         }
     )
 

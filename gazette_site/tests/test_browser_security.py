@@ -130,6 +130,8 @@ def test_the_admin_works_under_the_policy(page: Page, live_server, violations):
     page.locator(".select2-container--open").get_by_role("searchbox").fill("安全测试")
     page.get_by_role("option", name="市安全测试局").click()
     expect(unit_box).to_contain_text("市安全测试局")
+    # A field of the project too: a save that changes nothing records no history.
+    page.get_by_label("项目名称").fill(f"{project.name}（更名）")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("成功")
     assert project.responsibilities.filter(unit=unit).exists()

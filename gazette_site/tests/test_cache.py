@@ -12,7 +12,13 @@ def make_published_issue(title: str) -> Notice:
     issue = Issue.objects.create(
         year=2022, number=5, total_number=70, published_on=datetime.date(2022, 11, 16)
     )
-    notice = Notice.objects.create(issue=issue, order=1, title=title, issuer="咸宁市人民政府")
+    notice = Notice.objects.create(
+        issue=issue,
+        order=1,
+        title=title,
+        issuer="咸宁市人民政府",
+        signed_on=datetime.date(2022, 11, 1),
+    )
     issue_publish(issue=issue)
     return notice
 
@@ -32,7 +38,13 @@ def test_publishing_makes_cached_pages_stale(client):
     issue = Issue.objects.create(
         year=2022, number=6, total_number=71, published_on=datetime.date(2022, 12, 16)
     )
-    Notice.objects.create(issue=issue, order=1, title="第二件文件", issuer="咸宁市人民政府")
+    Notice.objects.create(
+        issue=issue,
+        order=1,
+        title="第二件文件",
+        issuer="咸宁市人民政府",
+        signed_on=datetime.date(2022, 12, 1),
+    )
     assert "第二件文件" not in client.get("/").content.decode()  # a draft: not shown
     issue_publish(issue=issue)
     response = client.get("/")

@@ -25,7 +25,13 @@ def notice():
     issue = Issue.objects.create(
         year=2022, number=5, total_number=70, published_on=datetime.date(2022, 11, 16)
     )
-    notice = Notice.objects.create(issue=issue, order=1, title="关于示范的通知", issuer="咸宁市")
+    notice = Notice.objects.create(
+        issue=issue,
+        order=1,
+        title="关于示范的通知",
+        issuer="咸宁市",
+        signed_on=datetime.date(2022, 11, 1),
+    )
     issue_publish(issue=issue)
     return notice
 

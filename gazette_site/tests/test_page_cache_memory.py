@@ -18,7 +18,13 @@ def publish(number: int, title: str) -> Notice:
     issue = Issue.objects.create(
         year=2022, number=number, total_number=70 + number, published_on=datetime.date(2022, 11, 16)
     )
-    notice = Notice.objects.create(issue=issue, order=1, title=title, issuer="咸宁市人民政府")
+    notice = Notice.objects.create(
+        issue=issue,
+        order=1,
+        title=title,
+        issuer="咸宁市人民政府",
+        signed_on=datetime.date(2022, 11, 1),
+    )
     issue_publish(issue=issue)
     return notice
 

@@ -5,11 +5,11 @@ path; these tests replay the probe's own requests."""
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from documents.models import Issue, Notice, PublicationStatus, Unit
+from documents.importer.records import ImportFormatError
+from documents.models import Issue, Notice, PublicationStatus, Revision, RevisionStatus, Unit
 from documents.search import search_notices
 from documents.services import issue_import, issue_publish
 from documents.tests.factories import (
@@ -45,6 +45,7 @@ def history_url(obj, version) -> str:
 
 def published_issue_with_a_draft_past() -> Issue:
     issue = make_issue(year=2022, number=5)  # created as a draft: history version 1
+    make_notice(issue=issue)
     issue_publish(issue=issue)  # version 2
     return Issue.objects.get(pk=issue.pk)
 
@@ -104,19 +105,26 @@ def test_a_notice_is_not_moved_into_a_draft_through_its_history(client, editor):
 # --- 3: the import does not write into a published issue --------------------------------------
 
 
-def test_an_editor_cannot_import_into_a_published_issue(db):
+def public_rows():
+    return sorted(Notice.objects.values_list("pk", "title", "body", "issue_id"))
+
+
+def test_an_editors_import_of_a_published_issue_makes_a_revision_and_changes_nothing(db):
     issue_import(data=MINIMAL_ISSUE, publish=True)  # published by a trusted caller
-    before = sorted(Notice.objects.values_list("pk", "title", "body"))
+    before = public_rows()
     editor = make_staff_user(groups=[EDITOR])
     changed = MINIMAL_ISSUE.replace("认真贯彻执行".encode(), "参照执行".encode())
-    with pytest.raises(PermissionDenied, match="已发布"):
-        issue_import(data=changed, user=editor, dry_run=True)
-    with pytest.raises(PermissionDenied, match="已发布"):
-        issue_import(data=changed, user=editor)
-    assert sorted(Notice.objects.values_list("pk", "title", "body")) == before
+    preview = issue_import(data=changed, user=editor, dry_run=True)
+    assert preview.changes is not None and preview.changes.corrected
+    assert not Revision.objects.exists()
+    outcome = issue_import(data=changed, user=editor)
+    assert outcome.revision is not None
+    assert outcome.revision.status == RevisionStatus.DRAFT
+    assert outcome.revision.created_by == editor
+    assert public_rows() == before
 
 
-def test_an_editor_cannot_pull_a_published_notice_into_a_draft_by_importing(db):
+def test_a_notice_of_another_issue_is_a_collision_for_everyone(db):
     issue_import(data=MINIMAL_ISSUE, publish=True)
     notice = Notice.objects.get(doc_number="咸政发〔2023〕3号")
     editor = make_staff_user(groups=[EDITOR])
@@ -124,22 +132,25 @@ def test_an_editor_cannot_pull_a_published_notice_into_a_draft_by_importing(db):
     other = MINIMAL_ISSUE.replace("总第 71 号".encode(), "总第 72 号".encode()).replace(
         "2023 年第 1 号".encode(), "2023 年第 2 号".encode()
     )
-    with pytest.raises(PermissionDenied, match="咸政发〔2023〕3号"):
-        issue_import(data=other, user=editor)
+    for user in (editor, None):
+        with pytest.raises(ImportFormatError, match="咸政发〔2023〕3号 已由 2023年第1号"):
+            issue_import(data=other, user=user, dry_run=True)
+        with pytest.raises(ImportFormatError, match="咸政发〔2023〕3号"):
+            issue_import(data=other, user=user)
     notice.refresh_from_db()
     assert notice.issue.status == PublicationStatus.PUBLISHED
     assert Issue.objects.count() == 1
 
 
-def test_the_admin_import_refuses_an_editor_with_the_reason(client, editor):
+def test_the_admin_import_of_a_published_issue_by_an_editor_previews_a_revision(client, editor):
     issue_import(data=MINIMAL_ISSUE, publish=True)
-    before = sorted(Notice.objects.values_list("pk", "title", "body"))
+    before = public_rows()
     url = reverse("admin:documents_issue_import")
     response = client.post(url, {"file": SimpleUploadedFile("issue.txt", MINIMAL_ISSUE)})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "已发布" in page and "审核发布" in page
-    assert sorted(Notice.objects.values_list("pk", "title", "body")) == before
+    assert "修订稿" in page and "审核发布" in page
+    assert public_rows() == before
 
 
 def test_a_publisher_may_still_reimport_a_published_issue(db):

@@ -2,15 +2,21 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.importer import ImportFormatError
 from documents.limits import MAX_IMPORT_BYTES, MEGABYTE
+from documents.models import RevisionStatus
 from documents.services import issue_import
 
 
 class Command(BaseCommand):
-    help = "Import an issue's plain text as draft records (or only report on it with --dry-run)."
+    help = (
+        "Import an issue's plain text as draft records (or only report on it with --dry-run). "
+        "The text of an issue already published becomes a revision for review; --publish "
+        "applies and publishes it at once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="the issue's text (UTF-8 or GB18030)")
@@ -19,7 +25,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument(
-            "--publish", action="store_true", help="publish the issue after loading"
+            "--publish",
+            action="store_true",
+            help="publish the issue (or the revision of a published one) after loading",
         )
 
     def handle(self, *args, file: Path, dry_run: bool, json: bool, publish: bool, **options):
@@ -31,9 +39,18 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件 {file}：{error.strerror or error}") from error
         progress = None if json else self._progress
         try:
-            outcome = issue_import(data=data, publish=publish, dry_run=dry_run, progress=progress)
+            outcome = issue_import(
+                data=data,
+                publish=publish,
+                dry_run=dry_run,
+                progress=progress,
+                source_name=file.name,
+            )
         except ImportFormatError as error:
             raise CommandError(f"{file}：{error}（未写入任何数据）") from error
+        except ValidationError as error:  # publishing refused: the whole import rolled back
+            reasons = "；".join(error.messages)
+            raise CommandError(f"{file}：不能发布，未写入任何数据：{reasons}") from error
         if json:
             self.stdout.write(_dumps(outcome.report))
         else:
@@ -63,7 +80,9 @@ class Command(BaseCommand):
             )
         for warning in report.get("warnings", []):
             self.stdout.write(self.style.WARNING(f"  注意：{warning}"))
-        if dry_run:
+        if outcome.changes is not None:
+            self._changes(outcome, dry_run=dry_run)
+        elif dry_run:
             self.stdout.write("试运行：未写入任何数据。")
         elif outcome.changed:
             self.stdout.write(
@@ -72,6 +91,31 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"数据库中已有相同内容，没有变化（状态：{outcome.issue.get_status_display()}）。"
+            )
+
+    def _changes(self, outcome, *, dry_run: bool) -> None:
+        changes = outcome.changes
+        self.stdout.write(f"{outcome.issue} 已发布，本文本与之相比：")
+        if changes.empty:
+            self.stdout.write("  没有变化。")
+        for notice in changes.added:
+            self.stdout.write(f"  新增：《{notice.title}》")
+        for notice in changes.removed:
+            self.stdout.write(f"  撤下：《{notice.title}》")
+        for _pk, title, words in changes.corrected_list:
+            self.stdout.write(f"  更正：《{title}》{'；'.join(words)}")
+        for line in changes.hand_edits:
+            self.stdout.write(f"  保留人工修改：{line}")
+        if dry_run:
+            self.stdout.write("试运行：未写入任何数据。")
+        elif outcome.revision.status == RevisionStatus.PUBLISHED:
+            self.stdout.write(self.style.SUCCESS("已发布修订稿，更正已列在相关文件页面上。"))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已保存为修订稿（编号 {outcome.revision.pk}），公开页面没有改动；"
+                    "请在后台“刊期修订稿”中提交审核，由审核发布人员发布。"
+                )
             )
 
 

@@ -1,0 +1,399 @@
+"""Revisions: a new text of a published issue changes nothing public until a 审核发布 user
+publishes it; then notices keep their ids, corrections are listed, removed notices answer 410.
+Collisions, empty issues and unacknowledged warnings are messages, never errors."""
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.history import HAND_EDIT, set_change_reason
+from documents.importer.records import ImportFormatError
+from documents.models import (
+    Correction,
+    Issue,
+    Notice,
+    PublicationStatus,
+    RemovedNotice,
+    Revision,
+    RevisionStatus,
+    Table,
+)
+from documents.services import (
+    PublicationRefused,
+    issue_acknowledge_warnings,
+    issue_import,
+    issue_publish,
+    revision_publish,
+    revision_schedule,
+    revision_submit,
+)
+from documents.tests.factories import EDITOR, PUBLISHER, make_issue, make_staff_user
+
+pytestmark = pytest.mark.django_db
+
+MINIMAL = (Path(__file__).resolve().parent / "importer/fixtures/minimal-issue.txt").read_bytes()
+GREENING = "咸政发〔2023〕3号"
+PLAN = "咸政办发〔2023〕2号"
+APPOINTMENTS = "咸宁市人民政府关于张某某等同志职务任免的通知"
+
+
+def edited(data: bytes, *pairs: tuple[str, str]) -> bytes:
+    text = data.decode()
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text.encode()
+
+
+def without_appointments(data: bytes) -> bytes:
+    """The text with its last notice (the appointments, no document number) cut out."""
+    text = data.decode()
+    start = text.index(APPOINTMENTS + "\n\n各县")
+    end = text.index("主 办：")
+    toc = text.index(APPOINTMENTS + "……")
+    text = text[:start] + text[end:]
+    return (text[:toc] + text[text.index("\n", toc) + 1 :]).encode()
+
+
+CORRECTED = edited(
+    MINIMAL,
+    ("请认真贯彻执行。", "请结合实际认真贯彻执行。"),
+    ("第二条 本办法自2023年3月1日起施行", "第二条 本办法自2023年4月1日起施行"),
+)
+
+
+def public_urls() -> list[str]:
+    urls = ["/", "/issues/", "/units/", "/groups/", "/projects/", "/tasks/", "/search/?q=绿化"]
+    urls += [reverse("documents:notice_feed"), reverse("documents:notice_feed_atom")]
+    urls += [issue.get_absolute_url() for issue in Issue.objects.all()]
+    urls += [f"/notices/{pk}/" for pk in Notice.objects.values_list("pk", flat=True)]
+    return urls
+
+
+def snapshot(client, urls) -> dict[str, tuple[int, bytes]]:
+    return {url: (r.status_code, r.content) for url in urls if (r := client.get(url))}
+
+
+def revise(data: bytes, user) -> Revision:
+    """A revision made by importing `data` again, as `user`."""
+    revision = issue_import(data=data, user=user).revision
+    assert revision is not None
+    return revision
+
+
+@pytest.fixture
+def published():
+    outcome = issue_import(data=MINIMAL, publish=True)
+    assert outcome.issue is not None and outcome.issue.is_published
+    return outcome.issue
+
+
+@pytest.fixture
+def editor():
+    return make_staff_user(groups=[EDITOR], username="editor", email="editor@example.gov.cn")
+
+
+@pytest.fixture
+def publisher():
+    return make_staff_user(groups=[PUBLISHER], username="publisher", email="pub@example.gov.cn")
+
+
+# --- Nothing public changes before a publisher publishes ------------------------------------
+
+
+def test_import_gazette_without_publish_leaves_every_public_page_byte_identical(
+    client, published, tmp_path
+):
+    urls = public_urls()
+    before = snapshot(client, urls)
+    path = tmp_path / "corrected.txt"
+    path.write_bytes(without_appointments(CORRECTED))
+    out = io.StringIO()
+    call_command("import_gazette", str(path), stdout=out, stderr=io.StringIO())
+    assert "已保存为修订稿" in out.getvalue() and "公开页面没有改动" in out.getvalue()
+    assert snapshot(client, urls) == before
+    revision = Revision.objects.get()
+    assert revision.status == RevisionStatus.DRAFT and revision.issue == published
+
+
+def test_an_editors_partial_import_deletes_nothing_and_cuts_no_table(client, published, editor):
+    plan = Notice.objects.get(doc_number=PLAN)
+    rows = {t.pk: t.rows for t in Table.objects.all()}
+    ids = set(Notice.objects.values_list("pk", flat=True))
+    outcome = issue_import(data=without_appointments(MINIMAL), user=editor)
+    assert outcome.revision is not None
+    assert [n["title"] for n in outcome.revision.changes["removed"]] == [APPOINTMENTS]
+    assert set(Notice.objects.values_list("pk", flat=True)) == ids
+    assert {t.pk: t.rows for t in Table.objects.all()} == rows
+    assert all(client.get(f"/notices/{pk}/").status_code == 200 for pk in ids)
+    assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_an_editor_cannot_publish_a_revision_nor_import_with_publish(published, editor):
+    revision = revise(CORRECTED, editor)
+    with pytest.raises(PermissionDenied):
+        revision_publish(revision=revision, user=editor)
+    with pytest.raises(PermissionDenied):
+        issue_import(data=CORRECTED, user=editor, publish=True)
+    with pytest.raises(PermissionDenied):
+        revision_schedule(
+            revision=revision,
+            user=editor,
+            publish_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+    assert "结合实际" not in Notice.objects.get(doc_number=GREENING).body
+
+
+# --- Publishing a revision -------------------------------------------------------------------
+
+
+def test_publishing_a_revision_keeps_ids_lists_corrections_and_answers_410_for_removed(
+    client, published, editor, publisher
+):
+    greening = Notice.objects.get(doc_number=GREENING)
+    appointments = Notice.objects.get(title=APPOINTMENTS)
+    first_published_at = published.published_at
+    revision = revision_submit(
+        revision=revise(without_appointments(CORRECTED), editor), user=editor, note="更正施行日期"
+    )
+    changes = revision_publish(revision=revision, user=publisher)
+
+    assert [n.pk for n in changes.removed] == [appointments.pk]
+    greening.refresh_from_db()  # the same row, corrected in place
+    paragraphs = [line for line in greening.body.splitlines() if line.strip()]
+    first, second = (
+        next(n for n, p in enumerate(paragraphs, 1) if words in p)
+        for words in ("结合实际", "2023年4月1日")
+    )
+    # The effective date is read from the changed article too: both are corrections.
+    described = f"施行日期更正；正文第{first}、{second}段更正"
+    assert Correction.objects.get(notice=greening).description == described
+    page = client.get(greening.get_absolute_url())
+    assert page.status_code == 200
+    assert "更正（1 次）" in page.content.decode() and described in page.content.decode()
+
+    gone = client.get(f"/notices/{appointments.pk}/")
+    assert gone.status_code == 410
+    assert "修订时撤下" in gone.content.decode() and "更正施行日期" in gone.content.decode()
+    assert RemovedNotice.objects.get().notice_id == appointments.pk
+
+    feed = client.get(reverse("documents:notice_feed")).content.decode()
+    assert "【更正】" in feed and described in feed
+    revision.refresh_from_db()
+    published.refresh_from_db()
+    assert revision.status == RevisionStatus.PUBLISHED and revision.published_by == publisher
+    assert published.published_at == first_published_at  # the first publication is kept
+    assert revision.published_at > first_published_at
+
+
+def test_a_published_revision_cannot_be_published_twice(published, publisher):
+    revision = revise(CORRECTED, publisher)
+    revision_publish(revision=revision, user=publisher)
+    with pytest.raises(ValidationError, match="已发布"):
+        revision_publish(revision=revision, user=publisher)
+    assert Correction.objects.count() == 1
+
+
+def test_import_with_publish_applies_and_publishes_at_once(published, tmp_path):
+    path = tmp_path / "corrected.txt"
+    path.write_bytes(CORRECTED)
+    out = io.StringIO()
+    call_command("import_gazette", str(path), "--publish", stdout=out, stderr=io.StringIO())
+    assert "已发布修订稿" in out.getvalue()
+    assert "结合实际" in Notice.objects.get(doc_number=GREENING).body
+    assert Revision.objects.get().status == RevisionStatus.PUBLISHED
+
+
+def test_hand_edits_survive_a_revision_unless_the_publisher_says_otherwise(
+    published, editor, publisher
+):
+    greening = Notice.objects.get(doc_number=GREENING)
+    greening.title = "咸宁市人民政府关于印发咸宁市城市绿化管理办法的通知（人工校对）"
+    set_change_reason(greening, HAND_EDIT)
+    greening.save()
+    hand_table = Table(
+        notice=greening, order=9, title="人工补录的表格", header=["甲"], rows=[["1"]]
+    )
+    set_change_reason(hand_table, HAND_EDIT)  # as the admin saves it
+    hand_table.save()
+    outcome = issue_import(data=CORRECTED, user=editor)
+    assert outcome.changes is not None and outcome.revision is not None
+    assert any("标题" in line for line in outcome.changes.hand_edits)
+    revision_publish(revision=outcome.revision, user=publisher)
+    greening.refresh_from_db()
+    assert greening.title.endswith("（人工校对）")  # kept
+    assert "结合实际" in greening.body  # the revision's own change applied
+    assert Table.objects.filter(pk=hand_table.pk).exists()  # added by hand: kept
+
+    again = revise(MINIMAL, publisher)
+    again.keep_hand_edits = False
+    again.save()
+    revision_publish(revision=again, user=publisher)
+    greening.refresh_from_db()
+    assert not greening.title.endswith("（人工校对）")
+    assert "结合实际" not in greening.body
+
+
+def test_a_table_correction_is_described_by_its_row(client, publisher):
+    sample = Path(__file__).resolve().parents[1] / "demo" / "xianning-2022-05.txt"
+    issue_import(data=sample.read_bytes(), publish=True)
+    table = next(
+        t
+        for t in Table.objects.all()
+        if any("以县城为载体的城镇化" in c for r in t.rows for c in r)
+    )
+    row = next(n for n, r in enumerate(table.rows, 1) if "以县城为载体的城镇化" in r)
+    corrected = edited(sample.read_bytes(), ("以县城为载体的城镇化", "以县城为重要载体的城镇化"))
+    revision = revise(corrected, publisher)
+    revision_publish(revision=revision, user=publisher)
+    correction = Correction.objects.get(notice=table.notice)
+    assert correction.description == f"附件表格“{table.title[:20]}”第{row}行更正"
+
+
+# --- Collisions and checks are messages ------------------------------------------------------
+
+
+def test_a_cumulative_number_of_another_issue_is_refused_in_the_preview(client, published):
+    make_issue(year=2023, number=2, total_number=72)
+    clash = edited(MINIMAL, ("2023 年第 1 号（总第 71 号）", "2023 年第 1 号（总第 72 号）"))
+    for dry_run in (True, False):
+        with pytest.raises(ImportFormatError, match="总第72号已是 2023年第2号"):
+            issue_import(data=clash, dry_run=dry_run)
+    publisher = make_staff_user(groups=[PUBLISHER])
+    client.force_login(publisher)
+    response = client.post(
+        reverse("admin:documents_issue_import"),
+        {"file": SimpleUploadedFile("clash.txt", clash)},
+    )
+    assert response.status_code == 200
+    assert "总第72号已是 2023年第2号" in response.content.decode()
+    assert Issue.objects.count() == 2 and not Revision.objects.exists()
+
+
+def test_a_signing_date_after_the_issue_date_is_refused(db):
+    late = edited(MINIMAL, ("二〇二三年一月十日", "二〇二三年三月十日"))
+    with pytest.raises(ImportFormatError, match="成文日期 2023年03月10日 晚于本期出版日期"):
+        issue_import(data=late, dry_run=True)
+    assert not Issue.objects.exists()
+
+
+def test_an_issue_without_notices_cannot_be_published(client, publisher):
+    issue = make_issue()
+    with pytest.raises(PublicationRefused, match="还没有任何文件"):
+        issue_publish(issue=issue, user=publisher)
+    client.force_login(publisher)
+    response = client.post(
+        reverse("admin:documents_issue_changelist"),
+        {"action": "publish", "_selected_action": [issue.pk], "index": 0},
+        follow=True,
+    )
+    assert "还没有任何文件，不能发布" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == PublicationStatus.DRAFT
+    client.logout()
+    assert issue.get_absolute_url() not in client.get("/").content.decode()
+
+
+def test_import_warnings_block_publishing_until_a_publisher_acknowledges_them(publisher):
+    warned = edited(
+        MINIMAL, ("人事任免\n", "人事任免\n\n咸宁市人民政府关于并不存在的文件的通知……………… 20\n")
+    )
+    issue = issue_import(data=warned).issue
+    assert issue is not None and issue.import_warnings
+    with pytest.raises(PublicationRefused, match="尚未确认"):
+        issue_publish(issue=issue, user=publisher)
+    issue_acknowledge_warnings(issue=issue, user=publisher)
+    assert issue_publish(issue=issue, user=publisher).is_published
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+
+def test_submitting_a_revision_tells_the_publishers_by_email(
+    published, editor, publisher, django_capture_on_commit_callbacks
+):
+    revision = revise(CORRECTED, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision_submit(revision=revision, user=editor, note="更正施行日期")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["pub@example.gov.cn"]
+    assert "待审核" in message.subject and "更正施行日期" in message.body
+    assert f"/admin/documents/revision/{revision.pk}/change/" in str(message.body)
+
+
+def test_the_publisher_sees_the_queue_and_the_diff_and_publishes_in_the_admin(
+    client, published, editor, publisher
+):
+    revision = revise(CORRECTED, editor)
+    revision_submit(revision=revision, user=editor, note="更正施行日期")
+    client.force_login(publisher)
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "待审核" in home and revision.get_absolute_url() in home and "更正施行日期" in home
+    page = client.get(revision.get_absolute_url()).content.decode()
+    assert "正文第" in page and "段更正" in page
+    assert "2023年3月1日" in page and "2023年4月1日" in page  # old and new paragraph
+    response = client.post(
+        revision.get_absolute_url(),
+        {"note": "更正施行日期", "keep_hand_edits": "on", "_publish": "1"},
+        follow=True,
+    )
+    assert "已发布修订稿" in response.content.decode()
+    assert "2023年4月1日" in Notice.objects.get(doc_number=GREENING).body
+
+
+def test_an_editor_sees_no_publish_button_and_a_posted_one_is_refused(client, published, editor):
+    revision = revise(CORRECTED, editor)
+    client.force_login(editor)
+    page = client.get(revision.get_absolute_url()).content.decode()
+    assert 'name="_submit"' in page and 'name="_publish"' not in page
+    response = client.post(
+        revision.get_absolute_url(),
+        {"note": "", "keep_hand_edits": "on", "_publish": "1"},
+        follow=True,
+    )
+    assert "只有“审核发布”组" in response.content.decode()
+    assert "结合实际" not in Notice.objects.get(doc_number=GREENING).body
+
+
+def test_publish_due_publishes_a_scheduled_revision_as_its_scheduler(published, publisher):
+    revision = revise(CORRECTED, publisher)
+    soon = timezone.now() + datetime.timedelta(minutes=30)
+    revision_schedule(revision=revision, user=publisher, publish_at=soon)
+    out = io.StringIO()
+    call_command("publish_due", stdout=out, stderr=io.StringIO())
+    assert "结合实际" not in Notice.objects.get(doc_number=GREENING).body  # not yet due
+    Revision.objects.filter(pk=revision.pk).update(publish_at=timezone.now())  # time passes
+    call_command("publish_due", stdout=out, stderr=io.StringIO())
+    assert "已发布" in out.getvalue()
+    revision.refresh_from_db()
+    assert revision.status == RevisionStatus.PUBLISHED and revision.published_by == publisher
+    assert "结合实际" in Notice.objects.get(doc_number=GREENING).body
+
+
+def test_a_schedule_in_the_past_is_refused(published, publisher):
+    revision = revise(CORRECTED, publisher)
+    with pytest.raises(ValidationError, match="晚于现在"):
+        revision_schedule(
+            revision=revision, user=publisher, publish_at=timezone.now() - datetime.timedelta(1)
+        )
+
+
+def test_a_refused_publication_on_the_command_line_writes_nothing(tmp_path):
+    path = tmp_path / "warned.txt"
+    path.write_bytes(
+        edited(
+            MINIMAL, ("人事任免\n", "人事任免\n\n咸宁市人民政府关于并不存在的文件的通知……… 20\n")
+        )
+    )
+    with pytest.raises(CommandError, match="不能发布，未写入任何数据"):
+        call_command("import_gazette", str(path), "--publish", stdout=io.StringIO())
+    assert not Issue.objects.exists()
