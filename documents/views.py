@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from documents.docnumbers import DocNumberError, parse_doc_number
@@ -123,7 +124,12 @@ class NoticeDetailView(DetailView):
         published = Notice.objects.published()
         citations = notice.citations.all()
         cited = published.by_doc_numbers(c.doc_number for c in citations)
+        issue = notice.issue
         context.update(
+            # In a staff preview, links to the issue stay in preview.
+            issue_url=reverse("admin:documents_issue_preview", args=[issue.year, issue.number])
+            if self.preview
+            else issue.get_absolute_url(),
             citations=[(citation, cited.get(citation.doc_number)) for citation in citations],
             cited_by=published.citing(notice.doc_number, Citation.Kind.CITES),
             repealed_by=published.citing(notice.doc_number, Citation.Kind.REPEALS),

@@ -1,5 +1,7 @@
 """Issues: the table of contents, import from text, publish and withdraw."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +37,10 @@ from documents.services import (
 from documents.views import IssueDetailView
 
 # --- Issues -----------------------------------------------------------------------------------
+
+ISSUE_NUMBER = re.compile(
+    r"^(?:(?P<year>\d{4})(?:年第?|[-/.])(?P<number>\d{1,2})[号期]?|总第(?P<total>\d{1,5})[号期])$"
+)
 
 
 class NoticeInline(PublishedLockMixin, admin.TabularInline):
@@ -95,6 +101,21 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(notice_count=Count("notices"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # "2022年第6号", "2022-6" and "总第70号" find that issue.
+        found = ISSUE_NUMBER.search(search_term.replace(" ", ""))
+        if found and found["year"]:
+            return queryset.filter(year=int(found["year"]), number=int(found["number"])), False
+        if found:
+            return queryset.filter(total_number=int(found["total"])), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def view_on_site(self, obj):
+        """A draft's "在站点上查看" opens its preview (its public page would be a 404)."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("admin:documents_issue_preview", args=[obj.year, obj.number])
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

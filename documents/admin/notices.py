@@ -2,6 +2,7 @@
 registers this admin again with the notice's project and task lists.)"""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from documents.admin.base import (
     SearchIndexMixin,
     TableForm,
 )
-from documents.docnumbers import is_doc_number
+from documents.docnumbers import is_doc_number, parse_doc_number
 from documents.models import (
     Attachment,
     Citation,
@@ -75,7 +76,7 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     ]
     list_filter = ["issue__year", "issuer", "issue__status", "validity"]
     list_select_related = ["issue"]
-    search_fields = ["title", "doc_number"]
+    search_fields = ["title", "doc_number", "body", "citations__doc_number"]
     date_hierarchy = "signed_on"
     autocomplete_fields = ["issue"]
     readonly_fields = [
@@ -130,10 +131,18 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("预览公开页面"))
 
     def get_search_results(self, request, queryset, search_term):
-        # A document number typed in any form finds exactly that notice.
+        # A document number typed in any form finds that notice and the notices citing it.
         if not is_doc_number(search_term):
             return super().get_search_results(request, queryset, search_term)
-        return queryset.with_doc_number(search_term), False
+        number = parse_doc_number(search_term).canonical
+        found = queryset.filter(Q(doc_number=number) | Q(citations__doc_number=number))
+        return found.distinct(), True
+
+    def view_on_site(self, obj):
+        """A draft's "在站点上查看" opens its preview (its public page would be a 404)."""
+        if obj.issue.is_published:
+            return obj.get_absolute_url()
+        return reverse("admin:documents_notice_preview", args=[obj.pk])
 
     def get_urls(self):
         preview = self.preview_view(NoticeDetailView.as_view(preview=True))

@@ -49,6 +49,7 @@ class RevisionAdmin(admin.ModelAdmin):
     fields = ["issue", "status", "source_name", "note", "keep_hand_edits", "publish_at"]
     readonly_fields = ["issue", "status", "source_name"]
     change_form_template = "admin/documents/revision/change_form.html"
+    view_on_site = False  # a revision has no public page (its URL is this admin page)
 
     def has_add_permission(self, request):
         return False  # a revision is made by importing the issue's text

@@ -258,13 +258,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _changed_parts(old: list[str], new: list[str]) -> tuple[str, str]:
+def _changed_parts(old: list[str], new: list[str], unit: str) -> tuple[str, str]:
+    """The paragraphs (or rows) that differ, each after its number: （第3段）…"""
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     before, after = [], []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            before += [f"（第{i + 1}）{old[i]}" for i in range(i1, i2)]
-            after += [f"（第{j + 1}）{new[j]}" for j in range(j1, j2)]
+            before += [f"（第{i + 1}{unit}）{old[i]}" for i in range(i1, i2)]
+            after += [f"（第{j + 1}{unit}）{new[j]}" for j in range(j1, j2)]
     return "\n".join(before), "\n".join(after)
 
 
@@ -285,11 +286,12 @@ def field_diffs(changes: ChangeSet, limit: int = 400) -> list[FieldDiff]:
         for field_name, (old, new) in change.fields.items():
             what = f"{name}{_verbose(change.model, field_name)}"
             if field_name == "body":
-                before, after = _changed_parts(_paragraphs(old), _paragraphs(new))
+                before, after = _changed_parts(_paragraphs(old), _paragraphs(new), "段")
             elif field_name == "rows":
                 before, after = _changed_parts(
                     ["\t".join(map(str, r)) for r in old or []],
                     ["\t".join(map(str, r)) for r in new or []],
+                    "行",
                 )
             else:
                 before, after = _text(old), _text(new)

@@ -495,8 +495,18 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
     if holder.doc_number:
         lookup = {"doc_number": holder.doc_number}
     else:
-        lookup = {"issue": issue, "order": values.pop("order"), "doc_number": None}
+        # A notice without a number is found by its title among the issue's numberless
+        # notices, then by its position: one moved in the table of contents keeps its id.
+        same_title = [
+            n
+            for n in result.preloaded.get(Notice, [])
+            if n.issue_id == issue.pk and not n.doc_number and n.title == parsed.title
+        ]
+        order = same_title[0].order if len(same_title) == 1 else parsed.order
+        lookup = {"issue": issue, "order": order, "doc_number": None}
         values.pop("issue")
+        if order == parsed.order:
+            values.pop("order")
     # A notice moving to another position must not collide with the one still holding it:
     # that one moves to a free position and gets its own order when its turn comes. (A new
     # issue has no notices yet.)

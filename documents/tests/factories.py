@@ -348,8 +348,12 @@ def _staff_groups_migration():
     return importlib.import_module("documents.migrations.0004_staff_groups")
 
 
+def _revision_permissions_migration():
+    return importlib.import_module("documents.migrations.0012_revision_permissions")
+
+
 def staff_group(name: str) -> Group:
-    """The staff group `name` (编辑 or 审核发布) as the data migration makes it.
+    """The staff group `name` (编辑 or 审核发布) as the data migrations make it.
 
     Transactional tests (the browser ones) flush the database afterwards, data migrations
     included; this recreates the group with the same permissions when it is gone."""
@@ -364,10 +368,13 @@ def staff_group(name: str) -> Group:
         ]
         if name == PUBLISHER:
             codenames.append("publish_issue")
+        revisions = _revision_permissions_migration()
+        review = revisions.PUBLISHER_CODENAMES if name == PUBLISHER else revisions.EDITOR_CODENAMES
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label__in=migration.CONTENT_MODELS, codename__in=codenames
             )
+            | Permission.objects.filter(content_type__app_label="documents", codename__in=review)
         )
     return group
 

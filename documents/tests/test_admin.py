@@ -587,3 +587,46 @@ def test_a_changed_body_is_stored_with_plain_line_endings(client, editor):
     latest = notice.history.first()
     assert latest.history_change_reason == "人工修改"
     assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["body"]
+
+
+# --- Finding things ----------------------------------------------------------------------------
+
+
+def changelist_titles(client, model: str, query: str) -> set[str]:
+    response = client.get(reverse(f"admin:documents_{model}_changelist"), {"q": query})
+    assert response.status_code == 200
+    return {str(obj) for obj in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize("query", ["2022年第6号", "2022年6号", "2022-6", "总第1234号"])
+def test_issues_are_found_by_their_printed_number(client, editor, query):
+    make_issue(year=2022, number=5)
+    wanted = make_issue(year=2022, number=6, total_number=1234)
+    assert changelist_titles(client, "issue", query) == {str(wanted)}
+
+
+def test_notices_are_found_by_body_text_and_by_a_number_they_cite(client, editor):
+    cited = make_notice(doc_number="咸政发〔2021〕7号", title="被引用的文件")
+    citing = make_notice(title="引用它的文件", body="依据有关规定，结合本市城市绿化实际。")
+    citing.citations.create(doc_number="咸政发〔2021〕7号")
+    make_notice(title="无关的文件")
+    assert changelist_titles(client, "notice", "城市绿化实际") == {str(citing)}
+    assert changelist_titles(client, "notice", "咸政发[2021]7号") == {str(cited), str(citing)}
+
+
+def test_view_on_site_of_a_draft_opens_its_preview_and_its_links_stay_in_preview(client, editor):
+    notice = make_notice()
+    page = change_page(client, notice).content.decode()
+    preview = reverse("admin:documents_notice_preview", args=[notice.pk])
+    assert view_on_site_link(page) == preview
+    issue = notice.issue
+    shown = client.get(preview).content.decode()
+    issue_preview = reverse("admin:documents_issue_preview", args=[issue.year, issue.number])
+    assert f'href="{issue_preview}"' in shown and f'href="{issue.get_absolute_url()}"' not in shown
+    assert view_on_site_link(change_page(client, issue).content.decode()) == issue_preview
+
+
+def view_on_site_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]+)" class="viewsitelink">', page)
+    assert found, "no 在站点上查看 link"
+    return found[1]

@@ -397,3 +397,27 @@ def test_a_refused_publication_on_the_command_line_writes_nothing(tmp_path):
     with pytest.raises(CommandError, match="不能发布，未写入任何数据"):
         call_command("import_gazette", str(path), "--publish", stdout=io.StringIO())
     assert not Issue.objects.exists()
+
+
+def without_the_plan(data: bytes) -> bytes:
+    """The text with its second notice (the plan, with its project list) cut out."""
+    text = data.decode()
+    toc = text.index("咸宁市人民政府办公室关于印发咸宁市重点项目建设三年行动计划\n")
+    toc_end = text.index("\n", text.index("的通知 ……", toc)) + 1
+    body = text.index(
+        "咸宁市人民政府办公室关于印发咸宁市重点项目建设三年行动计划（2023—2025年）的通知\n"
+    )
+    body_end = text.index(APPOINTMENTS + "\n\n各县")
+    text = text[:body] + text[body_end:]
+    return (text[:toc] + text[toc_end:]).encode()
+
+
+def test_a_notice_without_a_number_keeps_its_id_when_it_moves_up(client, published, publisher):
+    appointments = Notice.objects.get(title=APPOINTMENTS)
+    assert appointments.order == 3
+    revision = revise(without_the_plan(MINIMAL), publisher)
+    changes = revision_publish(revision=revision, user=publisher)
+    assert [n.doc_number for n in changes.removed] == [PLAN]
+    moved = Notice.objects.get(title=APPOINTMENTS)
+    assert moved.pk == appointments.pk and moved.order == 2
+    assert client.get(f"/notices/{appointments.pk}/").status_code == 200
