@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,11 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.history import set_change_reason
+from documents.history import HAND_EDIT, set_change_reason
 from documents.importer.records import ImportFormatError
 from documents.models import (
     Correction,
     Issue,
+    Notice,
     PublicationStatus,
     RemovedNotice,
     Revision,
@@ -37,7 +39,9 @@ __all__ = [
     "issue_schedule",
     "issue_submit",
     "issue_unpublish",
+    "notice_propose_correction",
     "revision_discard",
+    "revision_preview",
     "revision_publish",
     "revision_schedule",
     "revision_submit",
@@ -280,34 +284,125 @@ def revision_discard(*, revision: Revision, user=None) -> Revision:
     return revision
 
 
+# The fields of a published notice an editor may correct through a revision.
+PROPOSABLE_FIELDS = ("title", "issuer", "addressees", "body")
+
+
+def _apply_revision(revision: Revision):
+    """Apply `revision` to its issue in the caller's transaction and return the recorded
+    load: its text (if any) through the loader, then the staff's corrections of notices."""
+    from documents.importer import build_report, parse_issue
+    from documents.importer.checks import import_conflicts, target_issue
+    from documents.importer.loader import LoadResult, RowChange, load_issue
+    from documents.search import index_notices
+
+    if revision.source:
+        parsed = parse_issue(revision.source)
+        if target_issue(parsed) != revision.issue:
+            raise PublicationRefused(
+                [f"修订稿的文本是{parsed.year}年第{parsed.number}号，不是{revision.issue}。"]
+            )
+        conflicts = import_conflicts(parsed)
+        if conflicts:
+            raise PublicationRefused(conflicts)
+        result = load_issue(parsed, record=True, keep_hand_edits=revision.keep_hand_edits)
+        warnings = build_report(parsed)["warnings"]
+        issue = Issue.objects.get(pk=revision.issue.pk)
+        if warnings != issue.import_warnings:
+            _store_warnings(issue, warnings)
+    else:
+        result = LoadResult(record=True, issue=revision.issue)
+    edited = []
+    for edit in revision.edits:
+        notice = Notice.objects.filter(pk=edit["notice"], issue=revision.issue).first()
+        if notice is None:  # taken out since
+            continue
+        fields = {
+            name: (getattr(notice, name), value)
+            for name, value in edit["fields"].items()
+            if name in PROPOSABLE_FIELDS and getattr(notice, name) != value
+        }
+        if fields:
+            before = copy.copy(notice)
+            for name, (_old, value) in fields.items():
+                setattr(notice, name, value)
+            set_change_reason(notice, HAND_EDIT)
+            notice.save(update_fields=list(fields))
+            result.changes.append(RowChange(Notice, "updated", notice, fields, before))
+            result.count(Notice, "updated")
+            edited.append(notice.pk)
+    index_notices(edited)
+    return result
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def revision_preview(revision: Revision) -> ChangeSet:
+    """What publishing `revision` would change now; the database is left as it was."""
+    from documents.importer.changes import change_set
+
+    found: list[ChangeSet] = []
+    try:
+        with transaction.atomic():
+            found.append(change_set(_apply_revision(revision)))
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return found[0]
+
+
+@transaction.atomic
+def notice_propose_correction(*, notice: Notice, user, values: dict) -> Revision:
+    """A correction of a published notice by staff: kept in the issue's draft revision (made
+    when there is none) until a 审核发布 user publishes it. Nothing public changes now."""
+
+    notice = Notice.objects.select_related("issue").get(pk=notice.pk)
+    if not notice.issue.is_published:
+        raise ValidationError("草稿中的文件请直接修改。")
+    revision = (
+        Revision.objects.select_for_update()
+        .filter(issue=notice.issue, status=RevisionStatus.DRAFT)
+        .order_by("-created_at")
+        .first()
+    ) or Revision(
+        issue=notice.issue, source="", created_by=user if getattr(user, "pk", None) else None
+    )
+    fields = {name: values[name] for name in PROPOSABLE_FIELDS if name in values}
+    edits = [edit for edit in revision.edits if edit["notice"] != notice.pk]
+    earlier: dict = next(
+        (edit["fields"] for edit in revision.edits if edit["notice"] == notice.pk), {}
+    )
+    merged = {**earlier, **fields}
+    merged = {name: value for name, value in merged.items() if getattr(notice, name) != value}
+    if merged:
+        edits.append({"notice": notice.pk, "fields": merged})
+    revision.edits = edits
+    revision.save()
+    try:
+        revision.changes = revision_preview(revision).as_dict()
+    except (ImportFormatError, ValidationError):
+        pass  # the revision's text no longer applies: its page says why
+    else:
+        revision.save(update_fields=["changes"])
+    return revision
+
+
 @transaction.atomic
 def revision_publish(*, revision: Revision, user=None) -> ChangeSet:
     """Apply a revision to its issue and make it public: notices keep their ids, each
     published notice it changes gets a Correction, each it takes out a RemovedNotice (its URL
     answers 410 with the note). Only 审核发布 staff; refused while the issue, as revised, has a
     problem that blocks publishing."""
-    from documents.importer import build_report, parse_issue
     from documents.importer.changes import change_set
-    from documents.importer.checks import import_conflicts, publication_problems, target_issue
-    from documents.importer.loader import load_issue
+    from documents.importer.checks import publication_problems
 
     _check_can_publish(user)
     revision = _open_revision(revision)
-    parsed = parse_issue(revision.source)
-    if target_issue(parsed) != revision.issue:
-        raise PublicationRefused(
-            [f"修订稿的文本是{parsed.year}年第{parsed.number}号，不是{revision.issue}：不能发布。"]
-        )
-    conflicts = import_conflicts(parsed)
-    if conflicts:
-        raise PublicationRefused(conflicts)
     was_public = revision.issue.is_published
-    result = load_issue(parsed, record=True, keep_hand_edits=revision.keep_hand_edits)
-    changes = change_set(result)
+    changes = change_set(_apply_revision(revision))
     issue = Issue.objects.get(pk=revision.issue.pk)
-    warnings = build_report(parsed)["warnings"]
-    if warnings != issue.import_warnings:
-        _store_warnings(issue, warnings)
     if issue.import_warnings and not issue.warnings_acknowledged_at and user is not None:
         issue = issue_acknowledge_warnings(issue=issue, user=user)  # reviewed with the revision
     problems = publication_problems(issue)

@@ -192,6 +192,19 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
+class CorrectionForm(forms.Form):
+    """A correction of a published notice's text (documents.services.PROPOSABLE_FIELDS)."""
+
+    title = forms.CharField(label=_("标题"), max_length=500)
+    issuer = forms.CharField(label=_("发文机关"), max_length=100)
+    addressees = PlainTextField(
+        label=_("主送机关"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    body = PlainTextField(
+        label=_("正文"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 24})
+    )
+
+
 class ContentChangedMixin(AdminMixinBase):
     """Every add, change and delete made in the admin clears the public page cache, from the
     admin's own save and delete paths (save_related runs once a form and its inlines are

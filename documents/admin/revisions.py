@@ -12,13 +12,13 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from documents.importer import parse_issue
-from documents.importer.changes import change_set, field_diffs, preview_load
+from documents.importer.changes import field_diffs
 from documents.importer.records import ImportFormatError
 from documents.models import Correction, RemovedNotice, Revision
 from documents.permissions import can_publish
 from documents.services import (
     revision_discard,
+    revision_preview,
     revision_publish,
     revision_schedule,
     revision_submit,
@@ -91,13 +91,13 @@ class RevisionAdmin(admin.ModelAdmin):
             context["stored_changes"] = revision.changes
             return context
         try:
-            result = preview_load(
-                parse_issue(revision.source), keep_hand_edits=revision.keep_hand_edits
-            )
+            changes = revision_preview(revision)
         except ImportFormatError as error:
             context["review_error"] = str(error)
             return context
-        changes = change_set(result)
+        except ValidationError as error:
+            context["review_error"] = "；".join(error.messages)
+            return context
         context.update(changes=changes, diffs=field_diffs(changes))
         return context
 

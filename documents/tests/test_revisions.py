@@ -31,6 +31,7 @@ from documents.services import (
     issue_acknowledge_warnings,
     issue_import,
     issue_publish,
+    notice_propose_correction,
     revision_publish,
     revision_schedule,
     revision_submit,
@@ -421,3 +422,53 @@ def test_a_notice_without_a_number_keeps_its_id_when_it_moves_up(client, publish
     moved = Notice.objects.get(title=APPOINTMENTS)
     assert moved.pk == appointments.pk and moved.order == 2
     assert client.get(f"/notices/{appointments.pk}/").status_code == 200
+
+
+# --- Corrections proposed in the admin ---------------------------------------------------------
+
+
+def test_an_editors_correction_of_a_published_notice_waits_in_a_revision(
+    client, published, editor, publisher
+):
+    greening = Notice.objects.get(doc_number=GREENING)
+    public = client.get(greening.get_absolute_url()).content
+    client.force_login(editor)
+    url = reverse("admin:documents_notice_propose", args=[greening.pk])
+    form = client.get(url)
+    assert form.status_code == 200 and "记入修订稿" in form.content.decode()
+    fixed = greening.title.replace("城市绿化", "城市园林绿化")
+    response = client.post(
+        url,
+        {
+            "title": fixed,
+            "issuer": greening.issuer,
+            "addressees": greening.addressees,
+            "body": greening.body.replace("\n", "\r\n"),  # as a browser sends it
+        },
+        follow=True,
+    )
+    assert "已记入修订稿" in response.content.decode()
+    revision = Revision.objects.get()
+    assert revision.edits == [{"notice": greening.pk, "fields": {"title": fixed}}]
+    assert revision.changes["corrected"][0]["corrections"] == ["标题更正"]
+    client.logout()
+    assert client.get(greening.get_absolute_url()).content == public  # nothing public yet
+    greening.refresh_from_db()
+    assert greening.title != fixed
+
+    revision_publish(revision=revision, user=publisher)
+    greening.refresh_from_db()
+    assert greening.title == fixed
+    page = client.get(greening.get_absolute_url()).content.decode()
+    assert fixed in page and "标题更正" in page
+
+
+def test_corrections_of_two_notices_gather_in_one_draft_revision(published, editor):
+    greening = Notice.objects.get(doc_number=GREENING)
+    plan = Notice.objects.get(doc_number=PLAN)
+    notice_propose_correction(notice=greening, user=editor, values={"title": "甲"})
+    notice_propose_correction(notice=plan, user=editor, values={"issuer": "咸宁市人民政府"})
+    notice_propose_correction(notice=greening, user=editor, values={"title": "乙"})
+    revision = Revision.objects.get()
+    edits = {edit["notice"]: edit["fields"] for edit in revision.edits}
+    assert edits == {greening.pk: {"title": "乙"}, plan.pk: {"issuer": "咸宁市人民政府"}}
