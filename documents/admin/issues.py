@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +19,7 @@ from documents.admin.base import (
     PublishedLockMixin,
     SearchIndexMixin,
 )
+from documents.audit import issue_history
 from documents.forms import IssueImportConfirmForm, IssueImportForm
 from documents.importer.records import ImportFormatError
 from documents.models import (
@@ -68,6 +69,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         "withdrawn_reason",
         "warnings_display",
         "preview_link",
+        "changes_link",
     ]
     fieldsets = [
         (None, {"fields": [("year", "number", "total_number"), "published_on", "pdf"]}),
@@ -91,7 +93,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                     "publish_at",
                     ("withdrawn_at", "withdrawn_reason"),
                     "warnings_display",
-                    "preview_link",
+                    ("preview_link", "changes_link"),
                 ]
             },
         ),
@@ -146,8 +148,34 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="documents_issue_import",
             ),
+            path(
+                "<int:pk>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="documents_issue_changes",
+            ),
             *super().get_urls(),
         ]
+
+    def changes_view(self, request, pk: int):
+        """Every change to the issue and to everything in it, newest first, readable."""
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_view_permission(request, issue):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("%(issue)s 的修改记录") % {"issue": issue},
+            "issue": issue,
+            "entries": issue_history(issue),
+        }
+        return TemplateResponse(request, "admin/documents/issue/changes.html", context)
+
+    @admin.display(description=_("修改记录"))
+    def changes_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:documents_issue_changes", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("本期全部内容的修改记录"))
 
     def import_view(self, request):
         """Upload an issue's text, see the report, confirm to create the drafts."""

@@ -20,6 +20,7 @@ from documents.admin.base import (
     SearchIndexMixin,
     TableForm,
 )
+from documents.audit import TRASH_DAYS, notice_restore, trash
 from documents.docnumbers import is_doc_number, parse_doc_number
 from documents.models import (
     Attachment,
@@ -191,6 +192,31 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/documents/notice/propose.html", context)
 
+    def trash_view(self, request):
+        """Deleted draft notices of the last TRASH_DAYS days; POST restores one."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                notice = notice_restore(
+                    history_id=int(request.POST.get("history_id", "0") or 0), user=request.user
+                )
+            except (ValueError, ValidationError) as error:
+                messages_ = getattr(error, "messages", ["请选择要恢复的文件。"])
+                self.message_user(request, "；".join(messages_), messages.ERROR)
+                return redirect("admin:documents_notice_trash")
+            self.message_user(
+                request, _("已恢复《%(t)s》。") % {"t": notice.title}, messages.SUCCESS
+            )
+            return redirect("admin:documents_notice_change", notice.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("回收站：%(days)d 天内删除的草稿文件") % {"days": TRASH_DAYS},
+            "deleted": trash().select_related("history_user")[:200],
+        }
+        return TemplateResponse(request, "admin/documents/notice/trash.html", context)
+
     def get_urls(self):
         preview = self.preview_view(NoticeDetailView.as_view(preview=True))
         return [
@@ -200,5 +226,10 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                 name="documents_notice_propose",
             ),
             path("<int:pk>/preview/", preview, name="documents_notice_preview"),
+            path(
+                "trash/",
+                self.admin_site.admin_view(self.trash_view),
+                name="documents_notice_trash",
+            ),
             *super().get_urls(),
         ]

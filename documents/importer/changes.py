@@ -258,7 +258,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _changed_parts(old: list[str], new: list[str], unit: str) -> tuple[str, str]:
+def changed_parts(old: list[str], new: list[str], unit: str) -> tuple[str, str]:
     """The paragraphs (or rows) that differ, each after its number: （第3段）…"""
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     before, after = [], []
@@ -286,9 +286,9 @@ def field_diffs(changes: ChangeSet, limit: int = 400) -> list[FieldDiff]:
         for field_name, (old, new) in change.fields.items():
             what = f"{name}{_verbose(change.model, field_name)}"
             if field_name == "body":
-                before, after = _changed_parts(_paragraphs(old), _paragraphs(new), "段")
+                before, after = changed_parts(_paragraphs(old), _paragraphs(new), "段")
             elif field_name == "rows":
-                before, after = _changed_parts(
+                before, after = changed_parts(
                     ["\t".join(map(str, r)) for r in old or []],
                     ["\t".join(map(str, r)) for r in new or []],
                     "行",

@@ -472,3 +472,58 @@ def test_corrections_of_two_notices_gather_in_one_draft_revision(published, edit
     revision = Revision.objects.get()
     edits = {edit["notice"]: edit["fields"] for edit in revision.edits}
     assert edits == {greening.pk: {"title": "乙"}, plan.pk: {"issuer": "咸宁市人民政府"}}
+
+
+# --- History and trash ------------------------------------------------------------------------
+
+
+def test_the_issue_history_page_shows_every_change_readably(client, published, publisher):
+    greening = Notice.objects.get(doc_number=GREENING)
+    revision_publish(revision=revise(CORRECTED, publisher), user=publisher)
+    table = Table.objects.filter(notice__issue=published).first()
+    assert table is not None
+    table.rows = [*table.rows[:-1], ["改过的一行"]]
+    set_change_reason(table, HAND_EDIT)
+    table.save()
+    client.force_login(publisher)
+    page = client.get(reverse("admin:documents_issue_changes", args=[published.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "导入更新" in text and "人工修改" in text
+    assert "请结合实际认真贯彻执行。" in text  # the changed paragraph, not "[2966 chars]"
+    assert "改过的一行" in text
+    assert "第一条 为了加强城市绿化管理" in greening.body
+    assert "第一条 为了加强城市绿化管理" not in text  # an unchanged paragraph is not repeated
+
+
+def test_a_deleted_draft_notice_is_restored_with_what_it_held(client):
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None and not issue.is_published
+    plan = Notice.objects.get(doc_number=PLAN)
+    held = {
+        "attachments": plan.attachments.count(),
+        "tables": plan.tables.count(),
+        "projects": plan.projects.count(),
+    }
+    assert held["projects"] > 0
+    editor = make_staff_user(groups=[EDITOR])
+    client.force_login(editor)
+    delete = reverse("admin:documents_notice_delete", args=[plan.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Notice.objects.filter(pk=plan.pk).exists()
+    trash_url = reverse("admin:documents_notice_trash")
+    listed = client.get(trash_url).content.decode()
+    assert plan.title in listed
+    record = Notice.history.filter(id=plan.pk, history_type="-").get()
+    response = client.post(trash_url, {"history_id": record.history_id}, follow=True)
+    assert "已恢复" in response.content.decode()
+    restored = Notice.objects.get(pk=plan.pk)
+    assert {
+        "attachments": restored.attachments.count(),
+        "tables": restored.tables.count(),
+        "projects": restored.projects.count(),
+    } == held
+    assert all(p.responsibilities.exists() for p in restored.projects.all())
+    assert plan.title not in client.get(trash_url).content.decode()
+    again = client.post(trash_url, {"history_id": record.history_id}, follow=True)
+    assert "回收站中没有这件文件" in again.content.decode()

@@ -1,0 +1,182 @@
+"""Reading the audit history: one issue's changes across everything in it, and the trash of
+deleted draft notices (restorable for TRASH_DAYS, from the history django-simple-history keeps).
+
+The rows an issue holds are found the way the importer writes them: its notices, then each
+model of the loader's write order through the link to its owner (documents.importer.loader's
+`owners_of`), so the extensions' rows (projects, tasks, responsibilities) are included too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from documents.history import set_change_reason
+from documents.importer.changes import changed_parts
+from documents.importer.loader import owners_of, write_order
+from documents.models import Issue, Notice, PublicationStatus
+from documents.search import index_notices
+
+TRASH_DAYS = 30
+RESTORED = "从回收站恢复"
+# Rows deleted with a notice are deleted in its transaction, within moments of it.
+_DELETED_TOGETHER = datetime.timedelta(seconds=60)
+KINDS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def _history(model: type[models.Model]):
+    return model.history.model  # type: ignore[attr-defined]  # added by simple-history
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    user: Any
+    reason: str
+    kind: str
+    what: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join("\t".join(map(str, r)) if isinstance(r, list) else str(r) for r in value)
+    return str(value)
+
+
+def _field_change(model: type[models.Model], name: str, old: Any, new: Any) -> FieldChange:
+    field_ = model._meta.get_field(name)
+    label = str(getattr(field_, "verbose_name", name))
+    if isinstance(old, list) or isinstance(new, list):
+        before, after = changed_parts(
+            [_text(r) for r in old or []] if isinstance(old, list) else [_text(old)],
+            [_text(r) for r in new or []] if isinstance(new, list) else [_text(new)],
+            "行",
+        )
+    elif isinstance(field_, models.TextField):
+        before, after = changed_parts(
+            [p for p in _text(old).splitlines() if p.strip()],
+            [p for p in _text(new).splitlines() if p.strip()],
+            "段",
+        )
+    else:
+        before, after = _text(old), _text(new)
+    return FieldChange(label, before[:3000], after[:3000])
+
+
+def _records_of_issue(issue: Issue) -> dict[type[models.Model], list]:
+    """Every history row of the issue and of every row it holds or held."""
+    found: dict[type[models.Model], list] = {
+        Issue: list(_history(Issue).objects.filter(id=issue.pk))
+    }
+    ids: dict[type[models.Model], set[int]] = {}
+    for model in write_order():
+        history = _history(model).objects
+        if model is Notice:
+            rows = list(history.filter(issue_id=issue.pk))
+        else:
+            query = models.Q(pk__in=[])
+            for column, owner in owners_of(model):
+                query |= models.Q(**{f"{column}__in": ids.get(owner, set())})
+            rows = list(history.filter(query))
+        found[model] = rows
+        ids[model] = {row.id for row in rows}
+    return found
+
+
+def issue_history(issue: Issue, *, limit: int = 300) -> list[HistoryEntry]:
+    """The issue's changes, newest first: who, when, why, what, and field by field (changed
+    paragraphs and table rows only) what it was and became."""
+    entries = []
+    for model, rows in _records_of_issue(issue).items():
+        rows.sort(key=lambda r: (r.id, r.history_date, r.history_id))
+        previous: dict[int, Any] = {}
+        for row in rows:
+            before = previous.get(row.id)
+            changes = []
+            if row.history_type == "~" and before is not None:
+                delta = row.diff_against(before)
+                changes = [_field_change(model, c.field, c.old, c.new) for c in delta.changes]
+                if not changes:
+                    previous[row.id] = row
+                    continue
+            previous[row.id] = row
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    user=row.history_user,
+                    reason=row.history_change_reason or "",
+                    kind=KINDS.get(row.history_type, row.history_type),
+                    what=f"{model._meta.verbose_name}“{str(row.instance)[:40]}”",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+# --- The trash -----------------------------------------------------------------------------------
+
+
+def trash(now: datetime.datetime | None = None):
+    """Deleted notices of unpublished issues, deleted in the last TRASH_DAYS days and not
+    restored: their last history row, newest first."""
+    now = now or timezone.now()
+    return (
+        _history(Notice)
+        .objects.filter(
+            history_type="-",
+            history_date__gte=now - datetime.timedelta(days=TRASH_DAYS),
+            issue_id__in=Issue.objects.exclude(status=PublicationStatus.PUBLISHED).values("pk"),
+        )
+        .exclude(id__in=Notice.objects.values("pk"))
+        .order_by("-history_date")
+    )
+
+
+@transaction.atomic
+def notice_restore(*, history_id: int, user=None) -> Notice:
+    """Put a deleted draft notice back as it was, with the rows deleted with it (attachments,
+    tables, citations, groups and their members, projects, tasks, responsibilities)."""
+    record = trash().filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError("回收站中没有这件文件（可能已恢复、超过 30 天，或所在刊期已发布）。")
+    if record.doc_number and Notice.objects.filter(doc_number=record.doc_number).exists():
+        raise ValidationError(f"发文字号 {record.doc_number} 已由另一件文件使用，不能恢复。")
+    window = (record.history_date - _DELETED_TOGETHER, record.history_date + _DELETED_TOGETHER)
+    restored: dict[type[models.Model], set[int]] = {Notice: {record.id}}
+    _recreate(record.instance)
+    for model in write_order()[1:]:
+        query = models.Q(pk__in=[])
+        for column, owner in owners_of(model):
+            query |= models.Q(**{f"{column}__in": restored.get(owner, set())})
+        gone = (
+            _history(model)
+            .objects.filter(query, history_type="-", history_date__range=window)
+            .exclude(id__in=model._default_manager.values("pk"))
+        )
+        restored[model] = set()
+        for row in gone:
+            _recreate(row.instance)
+            restored[model].add(row.id)
+    index_notices([record.id])
+    return Notice.objects.get(pk=record.id)
+
+
+def _recreate(obj: models.Model) -> None:
+    set_change_reason(obj, RESTORED)
+    obj.save(force_insert=True)  # links are checked at commit: PostgreSQL defers them
