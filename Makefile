@@ -17,7 +17,7 @@ export DJANGO_SECRET_KEY ?= $(shell mkdir -p var && { test -s var/secret_key || 
 export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,testserver
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: help install install-dev lock run serve test lint format stop migrate demo browser clean bench-search bench-http
+.PHONY: help install install-dev lock run serve test lint format messages stop migrate demo browser clean bench-search bench-http
 
 help:
 	@echo "make run     serve the portal with the sample issue on http://$(HOST):$(PORT)/"
@@ -97,6 +97,11 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Recompile the project's translations (locale/*/LC_MESSAGES/django.po → .mo, both committed;
+# needs GNU gettext's msgfmt, apt-get install gettext).
+messages:
+	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m gazette_site.embedded_db stop; else echo "Nothing to stop."; fi

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.contrib.admin import apps as admin_apps
 
 
@@ -7,3 +8,10 @@ class GazetteAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "gazette_site.admin.GazetteAdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes (log-in lockouts), with a Chinese name in the admin."""
+
+    default = False
+    verbose_name = "登录保护"

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "axes",
+    "gazette_site.apps.AxesConfig",  # django-axes, named in Chinese in the admin
     "gazette_site",
     "documents",
     "projects",
@@ -190,6 +190,8 @@ AXES_CLIENT_IP_CALLABLE = "gazette_site.security.client_ip"
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for what Django's admin and django-axes leave untranslated (`make messages`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

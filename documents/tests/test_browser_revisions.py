@@ -71,3 +71,27 @@ def test_an_editors_correction_is_reviewed_and_published_as_a_correction(
     page.goto(f"{base}{greening.get_absolute_url()}")
     expect(page.locator(".corrections")).to_contain_text("正文第")
     expect(page.locator(".corrections")).to_contain_text("更正（1 次）")
+
+
+def test_the_issue_page_and_the_import_preview_fit_a_phone(page: Page, live_server, tmp_path):
+    """At 390 px the page itself never scrolls sideways: wide tables scroll in their box."""
+    page.set_default_timeout(TIMEOUT)
+    base = live_server.url
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None
+    make_staff_user(groups=[EDITOR], username="bianji")
+    log_in(page, base, "bianji")
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = "document.scrollingElement.scrollWidth"
+    for url in ("/admin/", f"/admin/documents/issue/{issue.pk}/change/"):
+        page.goto(f"{base}{url}")
+        assert page.evaluate(width) <= 390, url
+    upload = tmp_path / "issue.txt"
+    upload.write_bytes(MINIMAL)
+    page.goto(f"{base}/admin/documents/issue/import/")
+    page.get_by_label("公报文本文件").set_input_files(str(upload))
+    page.get_by_role("button", name="解析并预览").click()
+    expect(page.locator("#import-report")).to_be_visible()
+    assert page.evaluate(width) <= 390
+    box = page.locator("#import-report").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
