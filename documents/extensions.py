@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from documents.importer.loader import LoadResult, UnitResolver
     from documents.importer.records import ParsedNotice
-    from documents.models import Attachment, Notice, Unit
+    from documents.models import Attachment, Issue, Notice, Unit
 
 
 class NoticeExtension:
@@ -54,6 +54,10 @@ class NoticeExtension:
     def unit_roles(self, unit: Unit) -> list[Exists]:
         """Conditions on a Notice queryset (``OuterRef("pk")`` is the notice) that hold when
         the notice gives `unit` a role in what this extension adds."""
+        return []
+
+    def publication_problems(self, issue: Issue) -> list[str]:
+        """Why `issue` may not be published as it stands, as far as this extension's rows go."""
         return []
 
     def preload(self, notice_ids: list[int]) -> dict[type[Model], QuerySet]:

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from documents.extensions import NoticeExtension
+from documents.importer.lists import format_yi
 from documents.importer.loader import LoadResult, UnitResolver, sync
 from documents.importer.records import ParsedNotice, UnitRef
-from documents.models import Attachment, Notice, Unit
+from documents.models import Attachment, Issue, Notice, Unit
 from projects.models import Project, Responsibility, Task
 
 
@@ -52,6 +53,27 @@ class ProjectLists(NoticeExtension):
             Exists(Project.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit)),
             Exists(Task.objects.filter(notice=OuterRef("pk"), responsibilities__unit=unit)),
         ]
+
+    def publication_problems(self, issue: Issue) -> list[str]:
+        """A notice's list must still add up to the grand total it prints (a hand edit can
+        break it: a project deleted, an investment mistyped)."""
+        problems = []
+        for notice in issue.notices.exclude(printed_totals={}).order_by("order"):
+            printed = notice.printed_totals
+            projects = Project.objects.filter(notice=notice)
+            found = {
+                "projects": projects.count(),
+                "tasks": Task.objects.filter(notice=notice).count(),
+                "investment_yi": format_yi(projects.total_investment()) or "0",
+            }
+            labels = {"projects": "项目数", "tasks": "事项数", "investment_yi": "总投资（亿元）"}
+            for name, label in labels.items():
+                if name in printed and str(printed[name]) != str(found[name]):
+                    problems.append(
+                        f"《{notice.title}》的{label}现为 {found[name]}，与印刷的合计 "
+                        f"{printed[name]} 不符：请核对清单。"
+                    )
+        return problems
 
     def preload(self, notice_ids):
         return {

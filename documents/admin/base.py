@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.docnumbers import DocNumberError, parse_doc_number
 from documents.history import HAND_EDIT, set_change_reason
 from documents.limits import FIRST_YEAR
-from documents.models import Table
+from documents.models import Notice, Table
 from documents.permissions import can_publish, draft_only, may_change
 from documents.search import index_notices, notice_ids_of
 from gazette_site.cache import content_changed
@@ -70,7 +70,31 @@ class IssueForm(forms.ModelForm):
 
 class NoticeForm(forms.ModelForm):
     def clean_doc_number(self):
-        return canonical_doc_number(self.cleaned_data.get("doc_number"))
+        number = canonical_doc_number(self.cleaned_data.get("doc_number"))
+        taken = Notice.objects.filter(doc_number=number).exclude(pk=self.instance.pk)
+        holder = taken.select_related("issue").first() if number else None
+        if holder is not None:
+            raise forms.ValidationError(
+                _("发文字号 %(number)s 已由 %(issue)s 的《%(title)s》使用。")
+                % {"number": number, "issue": holder.issue, "title": holder.title}
+            )
+        return number
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        issue, signed_on = cleaned.get("issue") or self._issue(), cleaned.get("signed_on")
+        published_on = getattr(issue, "published_on", None)
+        if signed_on and published_on and signed_on > published_on:
+            self.add_error(
+                "signed_on",
+                _("成文日期晚于所在刊期的出版日期（%(date)s），请核对。")
+                % {"date": published_on.isoformat()},
+            )
+        return cleaned
+
+    def _issue(self):
+        # In the issue page's table of contents the issue is the form's parent.
+        return getattr(self.instance, "issue", None) if self.instance.issue_id else None
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data.get("signed_on")

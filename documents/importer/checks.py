@@ -7,6 +7,7 @@ is ever met as an error page.
 
 from __future__ import annotations
 
+from documents.extensions import notice_extensions
 from documents.importer.records import ParsedIssue
 from documents.models import Issue, Notice
 
@@ -70,6 +71,8 @@ def publication_problems(issue: Issue) -> list[str]:
             problems.append(f"{name}没有成文日期。")
         elif notice.signed_on > issue.published_on:
             problems.append(f"{name}的成文日期晚于本期出版日期。")
+    for ext in notice_extensions():
+        problems += ext.publication_problems(issue)
     if issue.import_warnings and issue.warnings_acknowledged_at is None:
         problems.append(
             f"导入时有 {len(issue.import_warnings)} 条提示尚未确认：请逐条核对，"

@@ -33,6 +33,7 @@ from documents.history import (
     IMPORT_UPDATED,
     set_change_reason,
 )
+from documents.importer.lists import format_yi
 from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice
 from documents.models import (
     Attachment,
@@ -472,6 +473,18 @@ def _load_issue_row(result: LoadResult, parsed: ParsedIssue) -> Issue:
     return sync(result, Issue, lookup, values)
 
 
+def _printed_totals(parsed: ParsedNotice) -> dict:
+    totals = parsed.list_totals
+    if totals is None:
+        return {}
+    found = {
+        "tasks": totals.tasks,
+        "projects": totals.projects,
+        "investment_yi": format_yi(totals.investment_yi) or None,
+    }
+    return {name: value for name, value in found.items() if value is not None}
+
+
 def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) -> Notice:
     holder = Notice()
     holder.set_doc_number(parsed.doc_number)
@@ -490,6 +503,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "effective_on": parsed.effective_on if parsed.effective_rule == "date" else None,
         "valid_years": parsed.valid_years,
         "body": parsed.body_text,
+        "printed_totals": _printed_totals(parsed),
     }
     lookup: dict[str, object]
     if holder.doc_number:

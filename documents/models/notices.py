@@ -181,6 +181,10 @@ class Notice(models.Model):
     )
     validity_note = models.CharField(_("效力说明"), max_length=300, blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("每段一行。"))
+    # The grand total line its list prints (合计：事项 32 项、项目 36 个，总投资 619.53 亿元):
+    # {"tasks": 32, "projects": 36, "investment_yi": "619.53"}; publishing checks the list still
+    # adds up to it (documents.extensions: NoticeExtension.publication_problems).
+    printed_totals = models.JSONField(_("清单印刷合计"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

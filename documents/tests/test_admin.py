@@ -4,6 +4,7 @@ Every test posts the real admin forms (inline management forms included) through
 client, as a browser would.
 """
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -111,7 +112,9 @@ def test_a_duplicate_number_typed_another_way_is_refused_on_the_form(client, edi
     data = notice_add_data(client, make_issue(), doc_number=typed)
     response = client.post(reverse("admin:documents_notice_add"), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["doc_number"] == ["已有文件使用这个发文字号。"]
+    assert response.context["adminform"].form.errors["doc_number"] == [
+        f"发文字号 咸政办发〔2022〕29号 已由 {existing.issue} 的《{existing.title}》使用。"
+    ]
     assert list(Notice.objects.filter(doc_number=existing.doc_number)) == [existing]
 
 
@@ -630,3 +633,26 @@ def view_on_site_link(page: str) -> str:
     found = re.search(r'<a href="([^"]+)" class="viewsitelink">', page)
     assert found, "no 在站点上查看 link"
     return found[1]
+
+
+# --- Collisions in the forms --------------------------------------------------------------------
+
+
+def test_a_number_used_by_another_notice_is_refused_naming_that_notice(client, editor):
+    holder = make_notice(doc_number="咸政发〔2022〕9号", title="已有的文件")
+    notice = make_notice()
+    data = admin_form_data(change_page(client, notice))
+    data["doc_number"] = "咸政发[2022]9号"
+    response = post_change(client, notice, data)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert any(f"{holder.issue} 的《已有的文件》使用" in error for error in errors), errors
+
+
+def test_a_signing_date_after_the_issue_date_is_refused_in_the_form(client, editor):
+    notice = make_notice()
+    data = admin_form_data(change_page(client, notice))
+    data["signed_on"] = (notice.issue.published_on + datetime.timedelta(days=3)).isoformat()
+    response = post_change(client, notice, data)
+    assert response.status_code == 200
+    assert any("成文日期晚于所在刊期的出版日期" in error for error in form_errors(response))

@@ -527,3 +527,17 @@ def test_a_deleted_draft_notice_is_restored_with_what_it_held(client):
     assert plan.title not in client.get(trash_url).content.decode()
     again = client.post(trash_url, {"history_id": record.history_id}, follow=True)
     assert "回收站中没有这件文件" in again.content.decode()
+
+
+def test_a_list_that_no_longer_adds_up_to_its_printed_total_blocks_publishing(publisher):
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None
+    plan = Notice.objects.get(doc_number=PLAN)
+    assert plan.printed_totals == {"projects": 3, "investment_yi": "12.5"}
+    plan.projects.order_by("number").last().delete()
+    with pytest.raises(PublicationRefused) as refused:
+        issue_publish(issue=issue, user=publisher)
+    assert any("项目数现为 2，与印刷的合计 3 不符" in m for m in refused.value.messages)
+    assert any("总投资（亿元）现为" in m for m in refused.value.messages)
+    issue.refresh_from_db()
+    assert not issue.is_published
