@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from documents.history import HAND_EDIT, set_change_reason
 from documents.importer.records import ImportFormatError
 from documents.models import (
+    Attachment,
     Correction,
     Issue,
     Notice,
@@ -22,6 +23,7 @@ from documents.models import (
     RemovedNotice,
     Revision,
     RevisionStatus,
+    Table,
 )
 from documents.permissions import PUBLISH_PERMISSION, PUBLISHER_GROUP, can_publish
 from gazette_site.cache import content_changed
@@ -39,7 +41,7 @@ __all__ = [
     "issue_schedule",
     "issue_submit",
     "issue_unpublish",
-    "notice_propose_correction",
+    "propose_correction",
     "revision_discard",
     "revision_preview",
     "revision_publish",
@@ -284,8 +286,22 @@ def revision_discard(*, revision: Revision, user=None) -> Revision:
     return revision
 
 
-# The fields of a published notice an editor may correct through a revision.
-PROPOSABLE_FIELDS = ("title", "issuer", "addressees", "body")
+# What staff may correct in a published issue through a revision, model by model.
+PROPOSABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Notice: ("title", "issuer", "addressees", "body"),
+    Attachment: ("title", "body"),
+    Table: ("title", "header", "rows"),
+}
+
+
+def _proposable(name: str) -> type[models.Model] | None:
+    return next((m for m in PROPOSABLE_FIELDS if m._meta.model_name == name), None)
+
+
+def _in_issue(model: type[models.Model], issue: Issue) -> models.QuerySet:
+    if model is Notice:
+        return Notice.objects.filter(issue=issue)
+    return model._default_manager.filter(notice__issue=issue)
 
 
 def _apply_revision(revision: Revision):
@@ -314,23 +330,24 @@ def _apply_revision(revision: Revision):
         result = LoadResult(record=True, issue=revision.issue)
     edited = []
     for edit in revision.edits:
-        notice = Notice.objects.filter(pk=edit["notice"], issue=revision.issue).first()
-        if notice is None:  # taken out since
+        model = _proposable(edit["model"])
+        row = _in_issue(model, revision.issue).filter(pk=edit["pk"]).first() if model else None
+        if model is None or row is None:  # taken out since
             continue
         fields = {
-            name: (getattr(notice, name), value)
+            name: (getattr(row, name), value)
             for name, value in edit["fields"].items()
-            if name in PROPOSABLE_FIELDS and getattr(notice, name) != value
+            if name in PROPOSABLE_FIELDS[model] and getattr(row, name) != value
         }
         if fields:
-            before = copy.copy(notice)
+            before = copy.copy(row)
             for name, (_old, value) in fields.items():
-                setattr(notice, name, value)
-            set_change_reason(notice, HAND_EDIT)
-            notice.save(update_fields=list(fields))
-            result.changes.append(RowChange(Notice, "updated", notice, fields, before))
-            result.count(Notice, "updated")
-            edited.append(notice.pk)
+                setattr(row, name, value)
+            set_change_reason(row, HAND_EDIT)
+            row.save(update_fields=list(fields))
+            result.changes.append(RowChange(model, "updated", row, fields, before))
+            result.count(model, "updated")
+            edited.append(row.pk if model is Notice else row.notice_id)
     index_notices(edited)
     return result
 
@@ -354,31 +371,36 @@ def revision_preview(revision: Revision) -> ChangeSet:
 
 
 @transaction.atomic
-def notice_propose_correction(*, notice: Notice, user, values: dict) -> Revision:
-    """A correction of a published notice by staff: kept in the issue's draft revision (made
-    when there is none) until a 审核发布 user publishes it. Nothing public changes now."""
+def propose_correction(*, obj: models.Model, user, values: dict) -> Revision:
+    """A correction of a published notice, attachment or table by staff: kept in the issue's
+    draft revision (made when there is none) until a 审核发布 user publishes it. Nothing
+    public changes now."""
+    model = type(obj)
+    if model not in PROPOSABLE_FIELDS:
+        raise ValidationError("这类内容不能这样更正：请导入更正后的公报文本。")
+    row = model._default_manager.get(pk=obj.pk)
+    if isinstance(row, Notice):
+        notice = row
+    else:
+        notice = Notice.objects.get(pk=row.serializable_value("notice"))
+    issue = notice.issue
+    if not issue.is_published:
+        raise ValidationError("草稿中的内容请直接修改。")
+    drafts = Revision.objects.select_for_update().filter(issue=issue, status=RevisionStatus.DRAFT)
+    revision = drafts.order_by("-created_at").first() or Revision(
+        issue=issue, source="", created_by=user if getattr(user, "pk", None) else None
+    )
+    name = model._meta.model_name
 
-    notice = Notice.objects.select_related("issue").get(pk=notice.pk)
-    if not notice.issue.is_published:
-        raise ValidationError("草稿中的文件请直接修改。")
-    revision = (
-        Revision.objects.select_for_update()
-        .filter(issue=notice.issue, status=RevisionStatus.DRAFT)
-        .order_by("-created_at")
-        .first()
-    ) or Revision(
-        issue=notice.issue, source="", created_by=user if getattr(user, "pk", None) else None
-    )
-    fields = {name: values[name] for name in PROPOSABLE_FIELDS if name in values}
-    edits = [edit for edit in revision.edits if edit["notice"] != notice.pk]
-    earlier: dict = next(
-        (edit["fields"] for edit in revision.edits if edit["notice"] == notice.pk), {}
-    )
-    merged = {**earlier, **fields}
-    merged = {name: value for name, value in merged.items() if getattr(notice, name) != value}
+    def same(edit) -> bool:
+        return edit["model"] == name and edit["pk"] == row.pk
+
+    earlier: dict = next((edit["fields"] for edit in revision.edits if same(edit)), {})
+    proposed = {f: values[f] for f in PROPOSABLE_FIELDS[model] if f in values}
+    merged = {f: v for f, v in {**earlier, **proposed}.items() if getattr(row, f) != v}
+    revision.edits = [edit for edit in revision.edits if not same(edit)]
     if merged:
-        edits.append({"notice": notice.pk, "fields": merged})
-    revision.edits = edits
+        revision.edits.append({"model": name, "pk": row.pk, "fields": merged})
     revision.save()
     try:
         revision.changes = revision_preview(revision).as_dict()

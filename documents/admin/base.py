@@ -7,19 +7,25 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import modelform_factory
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from documents.docnumbers import DocNumberError, parse_doc_number
 from documents.history import HAND_EDIT, set_change_reason
 from documents.limits import FIRST_YEAR
 from documents.models import Notice, Table
-from documents.permissions import can_publish, draft_only, may_change
+from documents.permissions import can_publish, draft_only, is_public, may_change
 from documents.search import index_notices, notice_ids_of
+from documents.services import PROPOSABLE_FIELDS, propose_correction
 from gazette_site.cache import content_changed
 
 # The mixins below serve ModelAdmin and InlineModelAdmin subclasses alike (and
@@ -216,19 +222,6 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
-class CorrectionForm(forms.Form):
-    """A correction of a published notice's text (documents.services.PROPOSABLE_FIELDS)."""
-
-    title = forms.CharField(label=_("标题"), max_length=500)
-    issuer = forms.CharField(label=_("发文机关"), max_length=100)
-    addressees = PlainTextField(
-        label=_("主送机关"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    body = PlainTextField(
-        label=_("正文"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 24})
-    )
-
-
 class ContentChangedMixin(AdminMixinBase):
     """Every add, change and delete made in the admin clears the public page cache, from the
     admin's own save and delete paths (save_related runs once a form and its inlines are
@@ -336,3 +329,76 @@ class SearchIndexMixin(AdminMixinBase):
         ids = notice_ids_of(queryset)
         super().delete_queryset(request, queryset)
         index_notices(ids)
+
+
+def _plain_text(db_field, **kwargs):
+    if isinstance(db_field, models.TextField):
+        kwargs.setdefault("form_class", PlainTextField)
+    return db_field.formfield(**kwargs)
+
+
+class ProposeCorrectionMixin(AdminMixinBase):
+    """Published content corrected through a revision: the page at ``<pk>/propose/`` takes
+    the proposable fields (documents.services.PROPOSABLE_FIELDS) and keeps the change in the
+    issue's draft revision; nothing public changes until a 审核发布 user publishes it."""
+
+    correction_form: type[forms.ModelForm] = forms.ModelForm
+
+    @admin.display(description=_("更正"))
+    def correction_link(self, obj):
+        if not obj or not obj.pk or not is_public(obj):
+            return "—"
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_propose", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("提出更正（记入修订稿，审核发布后公开）"))
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:pk>/propose/",
+                self.admin_site.admin_view(self.propose_view),
+                name=f"{opts.app_label}_{opts.model_name}_propose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def propose_view(self, request, pk: int):
+        opts = self.model._meta
+        obj = get_object_or_404(self.model._default_manager, pk=pk)
+        if not self.has_view_permission(request, obj) or not request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        ):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        if not is_public(obj):
+            return redirect(change_url)  # a draft is edited directly
+        form_class = modelform_factory(
+            self.model,
+            form=self.correction_form,
+            fields=PROPOSABLE_FIELDS[self.model],
+            formfield_callback=_plain_text,
+        )
+        form = form_class(request.POST or None, instance=self.model._default_manager.get(pk=pk))
+        if request.method == "POST" and form.is_valid():
+            values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS[self.model]}
+            try:
+                revision = propose_correction(obj=obj, user=request.user, values=values)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+                return redirect(change_url)
+            self.message_user(
+                request,
+                _("已记入修订稿：公开页面没有改动，提交审核并由审核发布人员发布后生效。"),
+                messages.SUCCESS,
+            )
+            return redirect("admin:documents_revision_change", revision.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("提出更正"),
+            "obj": obj,
+            "change_url": change_url,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/documents/propose.html", context)

@@ -4,8 +4,7 @@ registers this admin again with the notice's project and task lists.)"""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms.models import model_to_dict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,8 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from documents.admin.base import (
     CitationForm,
-    CorrectionForm,
     NoticeForm,
+    ProposeCorrectionMixin,
     PublishedLockMixin,
     SearchIndexMixin,
     TableForm,
@@ -29,7 +28,6 @@ from documents.models import (
     Notice,
     Table,
 )
-from documents.services import notice_propose_correction
 from documents.views import NoticeDetailView
 
 # --- Notices ----------------------------------------------------------------------------------
@@ -70,7 +68,7 @@ class LeadingGroupInline(PublishedLockMixin, admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+class NoticeAdmin(ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     form = NoticeForm
     list_display = [
         "title",
@@ -152,46 +150,6 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             return obj.get_absolute_url()
         return reverse("admin:documents_notice_preview", args=[obj.pk])
 
-    @admin.display(description=_("更正"))
-    def correction_link(self, obj):
-        if not obj or not obj.pk or not obj.issue.is_published:
-            return "—"
-        url = reverse("admin:documents_notice_propose", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("提出更正（记入修订稿，审核发布后公开）"))
-
-    def propose_view(self, request, pk: int):
-        """A correction of a published notice, kept in the issue's draft revision."""
-        notice = get_object_or_404(Notice.objects.select_related("issue"), pk=pk)
-        if not self.has_view_permission(request, notice) or not request.user.has_perm(
-            "documents.change_notice"
-        ):
-            raise PermissionDenied
-        if not notice.issue.is_published:
-            return redirect("admin:documents_notice_change", notice.pk)
-        form = CorrectionForm(request.POST or None, initial=model_to_dict(notice))
-        if request.method == "POST" and form.is_valid():
-            try:
-                revision = notice_propose_correction(
-                    notice=notice, user=request.user, values=form.cleaned_data
-                )
-            except ValidationError as error:
-                self.message_user(request, "；".join(error.messages), messages.ERROR)
-                return redirect("admin:documents_notice_change", notice.pk)
-            self.message_user(
-                request,
-                _("已记入修订稿：公开页面没有改动，提交审核并由审核发布人员发布后生效。"),
-                messages.SUCCESS,
-            )
-            return redirect("admin:documents_revision_change", revision.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("提出更正"),
-            "notice": notice,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/documents/notice/propose.html", context)
-
     def trash_view(self, request):
         """Deleted draft notices of the last TRASH_DAYS days; POST restores one."""
         if not self.has_add_permission(request):
@@ -220,11 +178,6 @@ class NoticeAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     def get_urls(self):
         preview = self.preview_view(NoticeDetailView.as_view(preview=True))
         return [
-            path(
-                "<int:pk>/propose/",
-                self.admin_site.admin_view(self.propose_view),
-                name="documents_notice_propose",
-            ),
             path("<int:pk>/preview/", preview, name="documents_notice_preview"),
             path(
                 "trash/",

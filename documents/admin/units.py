@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from documents.admin.base import (
     CitationForm,
+    ProposeCorrectionMixin,
     PublishedLockMixin,
     SearchIndexMixin,
     TableForm,
@@ -90,15 +91,20 @@ class CitationAdmin(PublishedLockMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+class AttachmentAdmin(
+    ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin
+):
     list_display = ["__str__", "notice"]
+    readonly_fields = ["correction_link"]
     search_fields = ["label", "title", "notice__doc_number"]
     autocomplete_fields = ["notice"]
 
 
 @admin.register(Table)
-class TableAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
+class TableAdmin(ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
     form = TableForm
+    correction_form = TableForm
+    readonly_fields = ["correction_link"]
     list_display = ["__str__", "notice", "attachment"]
     search_fields = ["title", "notice__doc_number"]
     autocomplete_fields = ["notice", "attachment"]

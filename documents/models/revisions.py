@@ -56,8 +56,9 @@ class Revision(ScheduledPublication):
     source = models.TextField(
         _("修订文本"), blank=True, help_text=_("导入的公报全文，发布时据此更新刊期。")
     )
-    # Staff's corrections of the published notices, applied after the text:
-    # [{"notice": id, "fields": {"title": "…", "body": "…"}}] (services.PROPOSABLE_FIELDS).
+    # Staff's corrections of the published notices, attachments and tables, applied
+    # after the text: [{"model": "notice", "pk": 7, "fields": {"title": "…"}}]
+    # (documents.services.PROPOSABLE_FIELDS says which fields).
     edits = models.JSONField(_("人工更正"), default=list, blank=True, editable=False)
     source_name = models.CharField(_("文件名"), max_length=255, blank=True)
     digest = models.CharField(_("文本摘要"), max_length=64, editable=False)

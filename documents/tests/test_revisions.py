@@ -31,7 +31,7 @@ from documents.services import (
     issue_acknowledge_warnings,
     issue_import,
     issue_publish,
-    notice_propose_correction,
+    propose_correction,
     revision_publish,
     revision_schedule,
     revision_submit,
@@ -449,7 +449,7 @@ def test_an_editors_correction_of_a_published_notice_waits_in_a_revision(
     )
     assert "已记入修订稿" in response.content.decode()
     revision = Revision.objects.get()
-    assert revision.edits == [{"notice": greening.pk, "fields": {"title": fixed}}]
+    assert revision.edits == [{"model": "notice", "pk": greening.pk, "fields": {"title": fixed}}]
     assert revision.changes["corrected"][0]["corrections"] == ["标题更正"]
     client.logout()
     assert client.get(greening.get_absolute_url()).content == public  # nothing public yet
@@ -466,11 +466,11 @@ def test_an_editors_correction_of_a_published_notice_waits_in_a_revision(
 def test_corrections_of_two_notices_gather_in_one_draft_revision(published, editor):
     greening = Notice.objects.get(doc_number=GREENING)
     plan = Notice.objects.get(doc_number=PLAN)
-    notice_propose_correction(notice=greening, user=editor, values={"title": "甲"})
-    notice_propose_correction(notice=plan, user=editor, values={"issuer": "咸宁市人民政府"})
-    notice_propose_correction(notice=greening, user=editor, values={"title": "乙"})
+    propose_correction(obj=greening, user=editor, values={"title": "甲"})
+    propose_correction(obj=plan, user=editor, values={"issuer": "咸宁市人民政府"})
+    propose_correction(obj=greening, user=editor, values={"title": "乙"})
     revision = Revision.objects.get()
-    edits = {edit["notice"]: edit["fields"] for edit in revision.edits}
+    edits = {edit["pk"]: edit["fields"] for edit in revision.edits}
     assert edits == {greening.pk: {"title": "乙"}, plan.pk: {"issuer": "咸宁市人民政府"}}
 
 
@@ -534,10 +534,42 @@ def test_a_list_that_no_longer_adds_up_to_its_printed_total_blocks_publishing(pu
     assert issue is not None
     plan = Notice.objects.get(doc_number=PLAN)
     assert plan.printed_totals == {"projects": 3, "investment_yi": "12.5"}
-    plan.projects.order_by("number").last().delete()
+    last = plan.projects.order_by("number").last()
+    assert last is not None
+    last.delete()
     with pytest.raises(PublicationRefused) as refused:
         issue_publish(issue=issue, user=publisher)
     assert any("项目数现为 2，与印刷的合计 3 不符" in m for m in refused.value.messages)
     assert any("总投资（亿元）现为" in m for m in refused.value.messages)
     issue.refresh_from_db()
     assert not issue.is_published
+
+
+def test_an_editors_correction_of_a_published_table_row_is_published_as_a_row_correction(
+    client, published, editor, publisher
+):
+    table = Table.objects.filter(notice__doc_number=PLAN).order_by("order").first()
+    assert table is not None and len(table.rows) >= 2
+    before_rows = [list(r) for r in table.padded_rows()]
+    client.force_login(editor)
+    url = reverse("admin:documents_table_propose", args=[table.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    rows = [list(r) for r in before_rows]
+    rows[1][1] = rows[1][1] + "（更正）"
+    tsv = "\n".join("\t".join(r) for r in rows)
+    wrong = client.post(
+        url, {"title": table.title, "header": "\t".join(table.header), "rows": tsv + "\t多"}
+    )
+    assert wrong.status_code == 200 and "个单元格" in wrong.content.decode()
+    response = client.post(
+        url, {"title": table.title, "header": "\t".join(table.header), "rows": tsv}, follow=True
+    )
+    assert "已记入修订稿" in response.content.decode()
+    table.refresh_from_db()
+    assert [list(r) for r in table.padded_rows()] == before_rows  # nothing public yet
+    revision_publish(revision=Revision.objects.get(), user=publisher)
+    table.refresh_from_db()
+    assert table.rows[1][1].endswith("（更正）")
+    correction = Correction.objects.get(notice=table.notice)
+    assert "第2行更正" in correction.description
