@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,6 +104,12 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(notice_count=Count("notices"))
+
+    def get_changeform_initial_data(self, request):
+        """A new issue starts with the standing masthead (settings.GAZETTE_MASTHEAD)."""
+        names = {field.name for field in Issue._meta.fields}
+        masthead = {k: v for k, v in settings.GAZETTE_MASTHEAD.items() if k in names}
+        return {**masthead, **super().get_changeform_initial_data(request)}
 
     def get_search_results(self, request, queryset, search_term):
         # "2022年第6号", "2022-6" and "总第70号" find that issue.

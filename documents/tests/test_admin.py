@@ -656,3 +656,11 @@ def test_a_signing_date_after_the_issue_date_is_refused_in_the_form(client, edit
     response = post_change(client, notice, data)
     assert response.status_code == 200
     assert any("成文日期晚于所在刊期的出版日期" in error for error in form_errors(response))
+
+
+def test_a_new_issue_starts_with_the_standing_masthead(client, editor, settings):
+    page = client.get(reverse("admin:documents_issue_add")).content.decode()
+    for name, value in settings.GAZETTE_MASTHEAD.items():
+        assert re.search(rf'name="{name}"[^>]*value="{re.escape(value)}"', page) or re.search(
+            rf'value="{re.escape(value)}"[^>]*name="{name}"', page
+        ), name
