@@ -51,7 +51,10 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
-_YEAR = r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})"
+# Typesetters often put a digit zero, a letter O or a circle ○ among Chinese numerals
+# (二0一一年, 二O二二年): a year of Chinese numerals reads them as 〇.
+_ZERO_LIKE = "0OoΟ○◯"
+_YEAR = rf"(?P<year>\d{{4}}|[〇零一二三四五六七八九{_ZERO_LIKE}]{{4}})"
 _MONTH = r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DAY = r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE_RE = re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月\s*{_DAY}\s*日")
@@ -143,7 +146,11 @@ def parse_date(text: str) -> datetime.date | None:
     match = DATE_RE.search(unicodedata.normalize("NFKC", text))
     if match is None:
         return None
-    year, month, day = (cn_to_int(match[name]) for name in ("year", "month", "day"))
+    year_text = match["year"]
+    if not year_text.isdigit():
+        year_text = "".join("〇" if char in _ZERO_LIKE else char for char in year_text)
+    year = cn_to_int(year_text)
+    month, day = (cn_to_int(match[name]) for name in ("month", "day"))
     if year is None or month is None or day is None:
         return None
     try:

@@ -339,6 +339,20 @@ def test_head_reads_a_date_in_chinese_numerals():
     assert head.signed_on == datetime.date(2023, 1, 10)
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "二0一一年三月二十一日",
+        "二O一一年三月二十一日",
+        "二○一一年三月二十一日",
+        "二〇一一年三月二十一日",
+    ],
+)
+def test_head_reads_a_chinese_numeral_year_typeset_with_a_zero_look_alike(printed):
+    head = parse_notice_head(lines_of(f"现将办法印发给你们。\n咸宁市人民政府\n{printed}\n"))
+    assert (head.issuer, head.signed_on) == ("咸宁市人民政府", datetime.date(2011, 3, 21))
+
+
 def test_head_without_signature_warns():
     head = parse_notice_head(lines_of("各县、市、区人民政府：\n正文。\n"))
     assert head.issuer == "" and head.signed_on is None
