@@ -499,6 +499,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "serial": holder.serial,
         "issuer": parsed.issuer,
         "addressees": parsed.addressees,
+        "disclosure": parsed.disclosure,
         "signed_on": parsed.signed_on,
         "effective_on": parsed.effective_on if parsed.effective_rule == "date" else None,
         "valid_years": parsed.valid_years,

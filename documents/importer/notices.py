@@ -82,6 +82,7 @@ class NoticeHead:
     enclosed_index: int | None
     lines: list[str]
     warnings: list[str] = field(default_factory=list)
+    disclosure: str = ""  # 此件公开发布, 此件主动公开 … (the note printed under the date)
 
 
 # --- 6. parse_notice_head ----------------------------------------------------------------------
@@ -153,7 +154,7 @@ def parse_notice_head(lines: list[str]) -> NoticeHead:
         (i for i, line in enumerate(lines) if LABEL_RE.match(line) or LIST_RE.match(line)),
         len(lines),
     )
-    issuer, signed_on, enclosed, enclosed_index = "", None, "", None
+    issuer, signed_on, enclosed, enclosed_index, disclosure = "", None, "", None, ""
     signature = _find_signature(lines, first, main_end) or _find_signature(
         lines, main_end, len(lines)
     )
@@ -167,10 +168,22 @@ def parse_notice_head(lines: list[str]) -> NoticeHead:
             lines[i] = ""
         first_label = next((i for i, line in enumerate(lines) if LABEL_RE.match(line)), len(lines))
         after = next((i for i in range(date_index + 1, first_label) if lines[i].strip()), None)
+        if after is not None and (note := DISCLOSURE_RE.match(lines[after].strip())):
+            disclosure = note["how"]
+            lines[after] = ""
+            after = next((i for i in range(after + 1, first_label) if lines[i].strip()), None)
         if after is not None and _looks_like_enclosed_title(lines, after):
             enclosed, enclosed_index = squash(lines[after]), after
             lines[after] = ""
-    return NoticeHead(addressees, issuer, signed_on, enclosed, enclosed_index, lines, warnings)
+    return NoticeHead(
+        addressees, issuer, signed_on, enclosed, enclosed_index, lines, warnings, disclosure
+    )
+
+
+# The disclosure note GB/T 9704 prints under the date: （此件公开发布）, （此件主动公开）…
+DISCLOSURE_RE = re.compile(
+    r"^[（(]\s*此件\s*(?P<how>公开发布|主动公开|依申请公开|不予公开|不公开|删减后公开)\s*[）)]$"
+)
 
 
 def _looks_like_enclosed_title(lines: list[str], index: int) -> bool:
@@ -341,6 +354,7 @@ def parse_notice(span: NoticeSpan, order: int) -> ParsedNotice:
         issuer=head.issuer,
         addressees=head.addressees,
         signed_on=head.signed_on,
+        disclosure=head.disclosure,
         blocks=blocks,
         tables=tables,
         attachments=attachments,

@@ -234,6 +234,7 @@ class ParsedNotice:
     issuer: str
     addressees: str
     signed_on: datetime.date | None
+    disclosure: str = ""  # 公开方式 as printed under the date: 公开发布, 主动公开, 依申请公开 …
     blocks: list[Block] = field(default_factory=list)
     tables: list[ParsedTable] = field(default_factory=list)
     effective_on: datetime.date | None = None

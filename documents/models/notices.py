@@ -151,6 +151,12 @@ class Notice(models.Model):
     serial = models.PositiveIntegerField(_("发文序号"), null=True, blank=True, editable=False)
     issuer = models.CharField(_("发文机关"), max_length=100, db_index=True)
     addressees = models.TextField(_("主送机关"), blank=True)
+    disclosure = models.CharField(
+        _("公开方式"),
+        max_length=20,
+        blank=True,
+        help_text=_("如：主动公开、公开发布（印在成文日期下）"),
+    )
     signed_on = models.DateField(_("成文日期"), null=True, blank=True)
     effective_on = models.DateField(
         _("施行日期"), null=True, blank=True, help_text=_("留空表示自印发之日起施行。")

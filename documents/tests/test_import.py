@@ -241,3 +241,18 @@ def test_a_list_sections_lead_unit_leads_every_item_under_it():
     assert section_projects.exists()
     for project in section_projects:
         assert project.responsibilities.filter(unit=lead, role="lead").exists()
+
+
+def test_the_disclosure_note_is_stored_and_shown_not_kept_in_the_body(client):
+    minimal = Path(__file__).resolve().parent / "importer/fixtures/minimal-issue.txt"
+    text = minimal.read_text(encoding="utf-8").replace(
+        "二〇二三年一月十日\n", "二〇二三年一月十日\n\n（此件公开发布）\n", 1
+    )
+    issue_import(data=text.encode(), publish=True)
+    notice = Notice.objects.get(doc_number="咸政发〔2023〕3号")
+    assert notice.disclosure == "公开发布"
+    assert "此件" not in notice.body
+    assert (
+        "<dt>公开方式</dt><dd>公开发布</dd>"
+        in client.get(notice.get_absolute_url()).content.decode()
+    )

@@ -353,6 +353,19 @@ def test_head_reads_a_chinese_numeral_year_typeset_with_a_zero_look_alike(printe
     assert (head.issuer, head.signed_on) == ("咸宁市人民政府", datetime.date(2011, 3, 21))
 
 
+@pytest.mark.parametrize("note", ["（此件公开发布）", "(此件主动公开)", "（此件 依申请公开）"])
+def test_the_disclosure_note_under_the_date_is_read_and_never_taken_for_a_title(note):
+    head = parse_notice_head(
+        lines_of(
+            "现将《咸宁市城市绿化管理办法》印发给你们，请认真贯彻执行。\n咸宁市人民政府\n"
+            f"2023年1月10日\n{note}\n咸宁市城市绿化管理办法\n第一条 为了加强城市绿化管理。\n"
+        )
+    )
+    assert head.disclosure == note.strip("（）()").replace("此件", "").replace(" ", "")
+    assert head.enclosed_title == "咸宁市城市绿化管理办法"
+    assert note not in "\n".join(head.lines)
+
+
 def test_head_without_signature_warns():
     head = parse_notice_head(lines_of("各县、市、区人民政府：\n正文。\n"))
     assert head.issuer == "" and head.signed_on is None
