@@ -52,6 +52,12 @@ _RUNNING_RE = re.compile(
 _RUN_WINDOW = 40
 _HAN_RUN_AT_END_RE = re.compile(rf"[{_HAN}]{{1,{_RUN_WINDOW}}}$")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n\s*|\t")
+# A number the page broke before its 号 (鄂政发〔2015〕60 / blank lines, the running header gone /
+# 号）…): the blank lines between the serial and 号 do not end it, when 号 ends a number there
+# (a bracket or punctuation follows; not 号召 or 号码).
+_BROKEN_AT_PAGE_RE = re.compile(
+    r"([〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,5})\s*\n(?:[ \t]*\n)+\s*(号)(?=[)\]】〕,.;、:\s]|$)"
+)
 _BOUNDARY = "|"  # any character that is neither CJK nor a digit ends a run
 _BOUNDARY_WORDS = (
     *("根据", "按照", "依据", "依照", "参照", "遵照", "对照", "贯彻", "落实", "执行"),
@@ -180,6 +186,7 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     organisation name glued straight onto a code without a prefix stays attached (财政部财预).
     """
     flat = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    flat = _BROKEN_AT_PAGE_RE.sub(r"\1\2", flat)
     flat = _INVISIBLE_RE.sub("", _PARAGRAPH_BREAK_RE.sub(_BOUNDARY, flat))
 
     matches = list(_RUNNING_RE.finditer(flat))

@@ -396,3 +396,20 @@ def test_property_arbitrary_text_raises_only_doc_number_error(text):
         assert parse_doc_number(number.canonical) == number
         assert is_doc_number(text)
     assert all(isinstance(found, DocNumber) for found in find_doc_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "根据《关于加快发展的意见》（鄂政发〔2015〕60\n\n号）精神，制定本办法。",
+            ["鄂政发〔2015〕60号"],
+        ),
+        ("按照鄂政发〔2015〕60\n   \n\n号，结合实际", ["鄂政发〔2015〕60号"]),
+        ("见咸政发〔2015〕6\n\n号召全市各级各部门", []),  # 号召 begins a new paragraph
+        ("第一段〔2015〕60\n\n号码另起一段", []),
+    ],
+    ids=["closing-bracket", "several-blank-lines", "haozhao", "haoma"],
+)
+def test_a_number_broken_across_a_page_before_its_hao_is_found(text, found):
+    assert [n.canonical for n in find_doc_numbers(text)] == found
