@@ -18,6 +18,27 @@ HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The kinds of official document (《党政机关公文处理工作条例》第八条; 令 and 命令 apart), longest
+# first so that 通知 is not read as 知 or 命令 as 令.
+DOCUMENT_KINDS = (
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知",
+    "通报", "报告", "请示", "批复", "议案", "纪要", "函", "令",
+)  # fmt: skip
+_DECREE_NUMBER = re.compile(r"令\s*[（(〔\[]?\s*第")
+_TITLE_END = re.compile(r"[\s（(【\[][^）)】\]]*[）)】\]]\s*$|[\s。：:]+$")
+
+
+def document_kind(title: str, doc_number: str | None = None) -> str:
+    """The kind (文种) of a document, from its number (…令第46号) or the end of its title
+    (…的通知, 咸宁市人民政府令); "" when neither says (a rule printed under a decree's
+    number has its kind from the number)."""
+    if doc_number and _DECREE_NUMBER.search(doc_number):
+        return "令"
+    text = unicodedata.normalize("NFKC", title or "").strip()
+    text = _TITLE_END.sub("", text)  # a trailing (征求意见稿), (2023年修订), punctuation
+    return next((kind for kind in DOCUMENT_KINDS if text.endswith(kind)), "")
+
+
 def chinese_date(value: datetime.date) -> str:
     """2022-11-16 as the gazette prints it: 2022年11月16日 (the one date format of the portal)."""
     return f"{value.year}年{value.month}月{value.day}日"

@@ -79,7 +79,7 @@ class NoticeAdmin(ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, 
         "validity",
         "issue_status",
     ]
-    list_filter = ["issue__year", "issuer", "issue__status", "validity"]
+    list_filter = ["issue__year", "kind", "issuer", "issue__status", "validity"]
     list_select_related = ["issue"]
     search_fields = ["title", "doc_number", "body", "citations__doc_number"]
     date_hierarchy = "signed_on"

@@ -49,7 +49,7 @@ from documents.models import (
     UnitKind,
 )
 from documents.search import index_notices
-from documents.text import normalize_person_name
+from documents.text import document_kind, normalize_person_name
 
 Progress = Callable[[str], None]
 
@@ -500,6 +500,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "issuer": parsed.issuer,
         "addressees": parsed.addressees,
         "disclosure": parsed.disclosure,
+        "kind": document_kind(parsed.title, holder.doc_number),
         "signed_on": parsed.signed_on,
         "effective_on": parsed.effective_on if parsed.effective_rule == "date" else None,
         "valid_years": parsed.valid_years,

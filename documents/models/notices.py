@@ -21,6 +21,7 @@ from documents.extensions import notice_extensions
 from documents.models.issues import FIRST_YEAR, Issue, PublicationStatus, Validity
 from documents.models.units import LeadingGroup, Unit
 from documents.text import (
+    DOCUMENT_KINDS,
     BodyOutline,
     OutlineBlock,
     body_blocks,
@@ -151,6 +152,13 @@ class Notice(models.Model):
     serial = models.PositiveIntegerField(_("发文序号"), null=True, blank=True, editable=False)
     issuer = models.CharField(_("发文机关"), max_length=100, db_index=True)
     addressees = models.TextField(_("主送机关"), blank=True)
+    kind = models.CharField(
+        _("文种"),
+        max_length=4,
+        blank=True,
+        choices=[(kind, kind) for kind in DOCUMENT_KINDS],
+        help_text=_("导入时由标题（或“…令第N号”的字号）得出，如：通知、意见、令。"),
+    )
     disclosure = models.CharField(
         _("公开方式"),
         max_length=20,

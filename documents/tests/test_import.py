@@ -256,3 +256,11 @@ def test_the_disclosure_note_is_stored_and_shown_not_kept_in_the_body(client):
         "<dt>公开方式</dt><dd>公开发布</dd>"
         in client.get(notice.get_absolute_url()).content.decode()
     )
+
+
+def test_every_notice_of_the_sample_has_its_kind_and_the_page_shows_it(client):
+    issue_import(data=sample_bytes(), publish=True)
+    kinds = {notice.doc_number: notice.kind for notice in Notice.objects.all()}
+    assert set(kinds.values()) == {"通知"}, kinds
+    notice = Notice.objects.get(doc_number="咸政办函〔2022〕25号")
+    assert "<dt>文种</dt><dd>通知</dd>" in client.get(notice.get_absolute_url()).content.decode()

@@ -3,7 +3,7 @@ their number in bold, the enclosed document of a 印发 notice gets its own titl
 
 import pytest
 
-from documents.text import body_blocks, body_outline, is_title, outline_blocks
+from documents.text import body_blocks, body_outline, document_kind, is_title, outline_blocks
 
 
 def shown(text: str, top: int = 3):
@@ -96,3 +96,23 @@ def test_a_notice_that_encloses_nothing_is_all_letter():
     outline = body_outline("为加强领导，决定成立领导小组。\n一、主要职责\n统筹协调。\n")
     assert outline.enclosed_title == ""
     assert [b.level for b in outline.letter] == [None, 3, None]
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "kind"),
+    [
+        ("咸宁市人民政府关于印发咸宁市城市绿化管理办法的通知", "咸政发〔2023〕3号", "通知"),
+        ("咸宁市人民政府办公室关于某事项的函", "咸政办函〔2022〕25号", "函"),
+        ("关于同意设立咸宁高新区某园区的批复", None, "批复"),
+        ("关于进一步优化营商环境的意见（试行）", None, "意见"),
+        ("关于开展专项检查的通告。", None, "通告"),
+        ("市政府第十二次常务会议纪要", None, "纪要"),
+        ("咸宁市人民政府令", "咸宁市人民政府令第46号", "令"),
+        ("咸宁市城市绿化管理办法", "咸宁市人民政府令第46号", "令"),  # a rule under a decree
+        ("中华人民共和国主席令", None, "令"),
+        ("关于授予某某称号的命令", None, "命令"),
+        ("咸宁市城市绿化管理办法", None, ""),
+    ],
+)
+def test_the_document_kind_comes_from_the_number_or_the_end_of_the_title(title, number, kind):
+    assert document_kind(title, number) == kind
