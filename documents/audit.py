@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from documents.history import set_change_reason
-from documents.importer.changes import changed_parts
+from documents.importer.changes import field_texts
 from documents.importer.loader import owners_of, write_order
 from documents.models import Issue, Notice, PublicationStatus
 from documents.search import index_notices
@@ -50,32 +50,10 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "\n".join("\t".join(map(str, r)) if isinstance(r, list) else str(r) for r in value)
-    return str(value)
-
-
 def _field_change(model: type[models.Model], name: str, old: Any, new: Any) -> FieldChange:
     field_ = model._meta.get_field(name)
-    label = str(getattr(field_, "verbose_name", name))
-    if isinstance(old, list) or isinstance(new, list):
-        before, after = changed_parts(
-            [_text(r) for r in old or []] if isinstance(old, list) else [_text(old)],
-            [_text(r) for r in new or []] if isinstance(new, list) else [_text(new)],
-            "行",
-        )
-    elif isinstance(field_, models.TextField):
-        before, after = changed_parts(
-            [p for p in _text(old).splitlines() if p.strip()],
-            [p for p in _text(new).splitlines() if p.strip()],
-            "段",
-        )
-    else:
-        before, after = _text(old), _text(new)
-    return FieldChange(label, before[:3000], after[:3000])
+    before, after = field_texts(model, name, old, new)
+    return FieldChange(str(getattr(field_, "verbose_name", name)), before[:3000], after[:3000])
 
 
 def _records_of_issue(issue: Issue) -> dict[type[models.Model], list]:

@@ -352,22 +352,11 @@ def _apply_revision(revision: Revision):
     return result
 
 
-class _RolledBack(Exception):
-    pass
-
-
 def revision_preview(revision: Revision) -> ChangeSet:
     """What publishing `revision` would change now; the database is left as it was."""
-    from documents.importer.changes import change_set
+    from documents.importer.changes import change_set, rolled_back
 
-    found: list[ChangeSet] = []
-    try:
-        with transaction.atomic():
-            found.append(change_set(_apply_revision(revision)))
-            raise _RolledBack
-    except _RolledBack:
-        pass
-    return found[0]
+    return rolled_back(lambda: change_set(_apply_revision(revision)))
 
 
 @transaction.atomic

@@ -9,9 +9,9 @@ corrections per notice ("标题更正", "附件2表格第12行更正"), `summary
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -19,23 +19,31 @@ from documents.importer.loader import LoadResult, RowChange, load_issue
 from documents.importer.records import ParsedIssue
 from documents.models import Attachment, Citation, Issue, Notice, Table
 
+T = TypeVar("T")
+
 
 class _RolledBack(Exception):
     pass
 
 
-def preview_load(parsed: ParsedIssue, *, keep_hand_edits: bool = True) -> LoadResult:
-    """What loading `parsed` would change, row by row; the database is left as it was."""
-    holder: list[LoadResult] = []
+def rolled_back(work: Callable[[], T]) -> T:
+    """`work()`'s result, computed in a savepoint that is always rolled back: what a write
+    would do, with the database left as it was."""
+    holder: list[T] = []
     try:
         with transaction.atomic():
-            holder.append(
-                load_issue(parsed, record=True, keep_hand_edits=keep_hand_edits, index=False)
-            )
+            holder.append(work())
             raise _RolledBack
     except _RolledBack:
         pass
     return holder[0]
+
+
+def preview_load(parsed: ParsedIssue, *, keep_hand_edits: bool = True) -> LoadResult:
+    """What loading `parsed` would change, row by row; the database is left as it was."""
+    return rolled_back(
+        lambda: load_issue(parsed, record=True, keep_hand_edits=keep_hand_edits, index=False)
+    )
 
 
 # --- Which notice a row belongs to -------------------------------------------------------------
@@ -218,22 +226,17 @@ def change_set(result: LoadResult) -> ChangeSet:
         changes.corrected.setdefault(notice_id, [])
         changes.corrected[notice_id] = _unique([*changes.corrected[notice_id], *describe(change)])
     changes.titles = _titles_of(set(changes.corrected))
-    for change in result.hand_edits:
+    edited = [(change, notice_id_of(change.row)) for change in result.hand_edits]
+    titles = _titles_of({notice_id for _change, notice_id in edited})
+    for change, notice_id in edited:
+        title = titles.get(notice_id or 0, "")[:40]
         name = "" if change.model is Notice else _row_name(change.row)
         if change.fields:
             fields = "、".join(_verbose(change.model, n) for n in change.fields)
-            changes.hand_edits.append(f"《{_title_of(change.row)}》{name}{fields}（人工修改）")
+            changes.hand_edits.append(f"《{title}》{name}{fields}（人工修改）")
         else:
-            changes.hand_edits.append(f"《{_title_of(change.row)}》{name}（人工增加）")
+            changes.hand_edits.append(f"《{title}》{name}（人工增加）")
     return changes
-
-
-def _title_of(row: models.Model) -> str:
-    if isinstance(row, Notice):
-        return row.title[:40]
-    notice_id = notice_id_of(row)
-    notice = Notice.objects.filter(pk=notice_id).only("title").first() if notice_id else None
-    return notice.title[:40] if notice else ""
 
 
 @dataclass
@@ -256,6 +259,18 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join("\t".join(map(str, r)) if isinstance(r, list) else str(r) for r in value)
     return str(value)
+
+
+def field_texts(model: type[models.Model], name: str, old: Any, new: Any) -> tuple[str, str]:
+    """A changed field's old and new value as text, for a reader: of a list of rows (a
+    table) only the changed rows, of a text (a body) only the changed paragraphs, each after
+    its number; any other value whole. The review page and the history page both use it."""
+    if isinstance(old, list) or isinstance(new, list):
+        rows = [[_text(r) for r in v] if isinstance(v, list) else [_text(v)] for v in (old, new)]
+        return changed_parts(rows[0], rows[1], "行")
+    if isinstance(model._meta.get_field(name), models.TextField):
+        return changed_parts(_paragraphs(old), _paragraphs(new), "段")
+    return _text(old), _text(new)
 
 
 def changed_parts(old: list[str], new: list[str], unit: str) -> tuple[str, str]:
@@ -285,16 +300,7 @@ def field_diffs(changes: ChangeSet, limit: int = 400) -> list[FieldDiff]:
             continue
         for field_name, (old, new) in change.fields.items():
             what = f"{name}{_verbose(change.model, field_name)}"
-            if field_name == "body":
-                before, after = changed_parts(_paragraphs(old), _paragraphs(new), "段")
-            elif field_name == "rows":
-                before, after = changed_parts(
-                    ["\t".join(map(str, r)) for r in old or []],
-                    ["\t".join(map(str, r)) for r in new or []],
-                    "行",
-                )
-            else:
-                before, after = _text(old), _text(new)
+            before, after = field_texts(change.model, field_name, old, new)
             diffs.append(FieldDiff(title, what, before[:2000], after[:2000]))
         if len(diffs) >= limit:
             break
