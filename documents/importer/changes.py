@@ -268,9 +268,11 @@ def field_texts(model: type[models.Model], name: str, old: Any, new: Any) -> tup
     if isinstance(old, list) or isinstance(new, list):
         rows = [[_text(r) for r in v] if isinstance(v, list) else [_text(v)] for v in (old, new)]
         return changed_parts(rows[0], rows[1], "行")
-    if isinstance(model._meta.get_field(name), models.TextField):
+    field_ = model._meta.get_field(name)
+    if isinstance(field_, models.TextField):
         return changed_parts(_paragraphs(old), _paragraphs(new), "段")
-    return _text(old), _text(new)
+    labels = dict(field_.flatchoices) if isinstance(field_, models.Field) and field_.choices else {}
+    return _text(labels.get(old, old)), _text(labels.get(new, new))
 
 
 def changed_parts(old: list[str], new: list[str], unit: str) -> tuple[str, str]:

@@ -490,6 +490,7 @@ def test_the_issue_history_page_shows_every_change_readably(client, published, p
     assert page.status_code == 200
     text = page.content.decode()
     assert "导入更新" in text and "人工修改" in text
+    assert "已发布" in text and ">published<" not in text  # a status by its label
     assert "请结合实际认真贯彻执行。" in text  # the changed paragraph, not "[2966 chars]"
     assert "改过的一行" in text
     assert "第一条 为了加强城市绿化管理" in greening.body
