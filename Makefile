@@ -81,12 +81,14 @@ $(AXE): package.json package-lock.json
 		npm ci --omit=dev --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm is not installed: the browser tests' accessibility checks will be skipped."; fi
 
-# On every core (pytest-xdist; each worker has a test database of its own). TEST_WORKERS=0 runs
-# in one process; ARGS="--reuse-db" keeps the test databases between local runs.
+# On every core (pytest-xdist; each worker has a test database of its own). Work stealing: each
+# worker starts on its own half of the modules (a module's sample is imported by one worker) and
+# takes tests from the other when it runs out, so neither waits for the other's last long test.
+# TEST_WORKERS=0 runs in one process; ARGS="--reuse-db" keeps the test databases between runs.
 TEST_WORKERS ?= auto
 test: install-dev browser $(AXE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
