@@ -65,12 +65,16 @@ run: demo
 	@echo "咸宁市人民政府公报 is served at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(VENV)/bin/gunicorn gazette_site.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
-# Browser tests need Debian's Chromium; as root it is installed when missing. Without it the
-# browser tests fail under CI=true and are skipped (with the reason shown) elsewhere.
+# Browser tests need Debian's Chromium, and the importer's PDF round trips a Chinese font for
+# Chromium to typeset with (fonts-noto-cjk); as root both are installed when missing. Without
+# Chromium the browser tests fail under CI=true and are skipped (with the reason shown) elsewhere.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $$missing for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 # axe-core (npm, pinned in package-lock.json) is injected into pages by the browser tests to check

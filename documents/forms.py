@@ -15,13 +15,15 @@ def import_store_path(digest: str):
 
 
 class IssueImportForm(forms.Form):
-    """Step 1 of the admin import: the issue's text file, checked by content, not by name."""
+    """Step 1 of the admin import: the issue's file (PDF, Word, web page or text), read by
+    content, not by name (`documents.importer.sources`)."""
 
     file = forms.FileField(
-        label=_("公报文本文件"),
+        label=_("公报文件"),
         help_text=_(
-            "由公报 PDF 提取的纯文本（UTF-8 或 GB18030 编码），"
-            f"不超过 {MAX_IMPORT_BYTES // MEGABYTE} MB。"
+            "公报的 PDF、Word（.docx）、保存的网页（网络版或政府信息公开页面）"
+            f"或纯文本（UTF-8 或 GB18030 编码），不超过 {MAX_IMPORT_BYTES // MEGABYTE} MB。"
+            "按内容识别格式，与文件名无关。"
         ),
     )
 
@@ -35,8 +37,6 @@ class IssueImportForm(forms.Form):
         data = upload.read()
         if not data.strip():
             raise forms.ValidationError(_("文件是空的。"))
-        if b"\x00" in data[:4096]:
-            raise forms.ValidationError(_("这不是文本文件（看起来是二进制文件，如 PDF 或 Word）。"))
         return data
 
     def store(self) -> str:

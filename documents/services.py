@@ -157,18 +157,20 @@ def issue_import(
     numbers, another issue's document number, impossible dates), also on a dry run; and
     PermissionDenied when `publish` is asked by a user who cannot publish.
     """
-    from documents.importer import build_report, decode, parse_issue
+    from documents.importer import build_report, parse_issue
     from documents.importer.changes import change_set, preview_load
     from documents.importer.checks import import_conflicts, target_issue
     from documents.importer.loader import load_issue
+    from documents.importer.sources import read_source
 
     if publish and not dry_run:
         _check_can_publish(user)
     say = progress or (lambda message: None)
-    say("读取文本…")
-    text = decode(data)
+    say("读取文件…")
+    source = read_source(data)
+    text = source.text()
     say("解析文件结构…")
-    parsed = parse_issue(text)
+    parsed = parse_issue(text, pages=source.pages())
     conflicts = import_conflicts(parsed)
     if conflicts:
         raise ImportFormatError("本文本与已有内容冲突，未写入任何数据：" + "；".join(conflicts))

@@ -191,7 +191,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("导入公报文本"),
+            "title": _("导入公报"),
         }
         if request.method == "POST" and "digest" in request.POST:
             confirm = IssueImportConfirmForm(request.POST)

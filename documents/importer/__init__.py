@@ -1,6 +1,8 @@
-"""Gazette importer, parser half: plain text of an issue in, dataclasses out (no database).
+"""Gazette importer, parser half: an issue's file in (text, web page, Word, PDF: sources.py),
+dataclasses out (no database).
 
-``parse_issue(decode(data))`` gives a ParsedIssue; ``build_report`` turns it into a JSON-able
+``source = read_source(data)`` (sources.py) reads the file; ``parse_issue(source.text())`` gives a
+ParsedIssue; ``build_report`` turns it into a JSON-able
 summary. The loader (elsewhere) writes a ParsedIssue to the database.
 """
 

@@ -69,6 +69,7 @@ class NoticeSpan:
     doc_number: str | None
     lines: list[str]
     toc: TocEntry | None = None
+    start: int = 0  # index of the title's first line in the lines
 
 
 @dataclass

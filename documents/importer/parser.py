@@ -30,6 +30,7 @@ from .text import (
     DATE_RE,
     cn_to_int,
     parse_date,
+    repair_text_layer,
     similarity,
     squash,
     strip_spaces,
@@ -179,8 +180,15 @@ _FIELD_KEYS = {
     "印刷": "printer",
     "传真": "fax",
     "网址": "website",
+    # The web edition's block: 主办单位 / 公报年份 / 总号 / 期号 / 发布时间.
+    "主办单位": "sponsor",
+    "公报年份": "web_year",
+    "期号": "web_number",
+    "总号": "web_total",
+    "发布时间": "web_date",
 }
-_STRONG_FIELDS = {"sponsor", "publisher", "permit_number", "postcode"}
+_WEB_FIELDS = ("web_year", "web_number", "web_total", "web_date")
+_STRONG_FIELDS = {"sponsor", "publisher", "permit_number", "postcode", *_WEB_FIELDS}
 _HYPHEN_RE = re.compile(r"\s*-\s*")
 _FIELD_LABEL_RE = re.compile(
     "(?P<label>"
@@ -193,6 +201,10 @@ _ISSUE_NUMBER_RE = re.compile(
 _TOTAL_NUMBER_RE = re.compile(r"总\s*第\s*(?P<total>\d{1,5}|[一二三四五六七八九十百千]+)\s*[号期]")
 _DATE = re.sub(r"\(\?P<\w+>", "(?:", DATE_RE.pattern)
 _PUBLISHED_RE = re.compile(rf"{_DATE}\s*出\s*版|出版日期\s*[：:]\s*{_DATE}")
+_NUMERAL_RE = re.compile(r"\d{1,5}|[一二三四五六七八九十百千]+")
+_ISO_DATE_RE = re.compile(
+    r"(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})"
+)
 
 
 @dataclass
@@ -212,7 +224,8 @@ def parse_masthead(lines: list[str]) -> Masthead:
     """Read the cover and the masthead block.
 
     Reads: the cleaned lines. Writes: a Masthead (title, year, 第N号, 总第N号, 出版日期 and the
-    fields 主办, 编辑出版, 电话, 邮箱, 地址, 邮政编码, 准印证号 — two may share a line); the
+    fields 主办, 编辑出版, 电话, 邮箱, 地址, 邮政编码, 准印证号 — two may share a line — or the web
+    edition's block 主办单位 / 公报年份 / 总号 / 期号 / 发布时间 instead of a cover line); the
     masthead block's lines are blanked in `lines` wherever the block is (cover or back page).
     Raises ImportFormatError when the year and number or the publication date are missing.
     """
@@ -243,6 +256,15 @@ def parse_masthead(lines: list[str]) -> Masthead:
         if (date := _PUBLISHED_RE.search(line)) and published is None:
             published = parse_date(date.group())
             cover_end = index + 1
+    # The web edition states the issue in its block instead of a cover line.
+    web = {key: fields.pop(key) for key in _WEB_FIELDS if key in fields}
+    if "web_year" in web and "web_number" in web and number is None:
+        year = _web_numeral(web["web_year"])
+        number = _web_numeral(web["web_number"])
+    if total is None and "web_total" in web:
+        total = _web_numeral(web["web_total"])
+    if published is None and "web_date" in web:
+        published = parse_date(web["web_date"]) or _iso_date(web["web_date"])
     missing = [
         label
         for label, value in (("年份和期号（如“2022 年第 5 号”）", number), ("出版日期", published))
@@ -263,6 +285,21 @@ def parse_masthead(lines: list[str]) -> Masthead:
         fields=fields,
         end=cover_end,
     )
+
+
+def _web_numeral(text: str) -> int | None:
+    found = _NUMERAL_RE.search(unicodedata.normalize("NFKC", text))
+    return cn_to_int(found.group()) if found else None
+
+
+def _iso_date(text: str) -> datetime.date | None:
+    found = _ISO_DATE_RE.search(unicodedata.normalize("NFKC", text))
+    if found is None:
+        return None
+    try:
+        return datetime.date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None
 
 
 def _take_masthead_fields(lines: list[str]) -> dict[str, str]:
@@ -469,7 +506,9 @@ def split_notices(
             warnings.append(
                 f"目录标题与正文标题不一致：目录为《{listed.title}》，正文为《{title}》"
             )
-        spans.append(NoticeSpan(title=title, doc_number=number, lines=body, toc=listed))
+        spans.append(
+            NoticeSpan(title=title, doc_number=number, lines=body, toc=listed, start=first)
+        )
     return spans
 
 
@@ -539,19 +578,27 @@ def _find_title(
 # --- parse_issue --------------------------------------------------------------------------------
 
 
-def parse_issue(text: str) -> ParsedIssue:
+def parse_issue(text: str, pages: list[int | None] | None = None) -> ParsedIssue:
     """Parse one issue of the gazette.
 
-    Reads: the decoded text of the issue. Writes: a ParsedIssue with every notice, and the
-    warnings of every stage (oddities that did not stop the import). Raises ImportFormatError
-    only when the text is not an issue: empty, no masthead, or no notice at all (truncated).
+    Reads: the decoded text of the issue, and for a text read from a PDF the page each line is
+    printed on (`Source.pages`). Writes: a ParsedIssue with every notice (its start page from
+    the 目录, else from where its title is printed), and the warnings of every stage (oddities
+    that did not stop the import). Raises ImportFormatError only when the text is not an issue:
+    empty, no masthead, or no notice at all (truncated).
     """
     if not text or not text.strip():
         raise ImportFormatError("文件为空：没有可以导入的内容。")
+    warnings: list[str] = []
+    text, repaired = repair_text_layer(text)
+    if repaired:
+        warnings.append(
+            f"文字层中有 {repaired} 个字符借用了别的字的字形编码（如部首“⼈”“⺠”、繁体“戶”），"
+            "已按所印的字读取"
+        )
     lines = clean_lines(text)
     masthead = parse_masthead(lines)
     toc, body_start = parse_toc(lines, masthead.end)
-    warnings: list[str] = []
     spans = split_notices(lines, toc, max(body_start, masthead.end), warnings)
     if not spans:
         raise ImportFormatError(
@@ -561,6 +608,10 @@ def parse_issue(text: str) -> ParsedIssue:
     if masthead.total_number is None:
         warnings.append("刊头中没有找到总期号（如“总第 70 号”）")
     notices = [parse_notice(span, order) for order, span in enumerate(spans, start=1)]
+    if pages:
+        for notice, span in zip(notices, spans, strict=True):
+            if notice.page is None and span.start < len(pages):
+                notice.page = pages[span.start]
     return ParsedIssue(
         title=masthead.title,
         year=masthead.year,

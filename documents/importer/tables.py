@@ -42,7 +42,7 @@ def parse_table(lines: list[str], title: str = "") -> ParsedTable:
         raw_rows.append([strip_html(cell) for cell in line.split("\t")])
 
     header: list[str] = []
-    if raw_rows and _looks_like_header(raw_rows[0]):
+    if raw_rows and looks_like_header(raw_rows[0]):
         header = _trim(raw_rows.pop(0))
     width = len(header)
     current = header
@@ -78,7 +78,7 @@ def _trim(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-def _looks_like_header(cells: list[str]) -> bool:
+def looks_like_header(cells: list[str]) -> bool:
     cells = _trim(cells)
     return (
         len(cells) >= 2

@@ -23,6 +23,7 @@ __all__ = [
     "join_wrapped",
     "match_key",
     "parse_date",
+    "repair_text_layer",
     "similarity",
     "split_outside_brackets",
     "squash",
@@ -216,3 +217,32 @@ def strip_html(cell: str) -> str:
     extractor.close()
     lines = (squash(line) for line in extractor.lines)
     return "\n".join(line for line in lines if line)
+
+
+# A PDF's text layer sometimes names a character by another that shares its glyph in the font
+# (Noto CJK and others map 人 to ⼈ KANGXI RADICAL MAN, 民 to ⺠ CJK RADICAL CIVILIAN, 户 to the
+# traditional 戶, the dash — to the bar ―): what the reader sees is the ideograph. Kangxi
+# radicals decompose to it under NFKC; the supplement's simplified forms and the shared glyphs
+# do not, and are listed here.
+_GLYPH_SHARED = dict(
+    zip(
+        "⺟⺠⺩⺶⻄⻅⻆⻈⻉⻋⻐⻓⻔⻗⻘⻙⻚⻛⻜⻝⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳戶―",
+        "母民王羊西见角讠贝车钅长门雨青韦页风飞食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟户—",
+        strict=True,
+    )
+)
+_GLYPH_SHARED_RE = re.compile("[\u2f00-\u2fd5" + "".join(_GLYPH_SHARED) + "]")
+
+
+def repair_text_layer(text: str) -> tuple[str, int]:
+    """Characters a text layer names by a shared glyph, as the reader sees them
+    (``咸宁市⼈⺠政府`` → ``咸宁市人民政府``), and how many were replaced."""
+    count = 0
+
+    def seen(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        char = unicodedata.normalize("NFKC", match.group())  # ⼾ → 戶, then 戶 → 户
+        return _GLYPH_SHARED.get(char, char)
+
+    return _GLYPH_SHARED_RE.sub(seen, text), count

@@ -43,8 +43,8 @@ def test_an_editors_correction_is_reviewed_and_published_as_a_correction(
     upload = tmp_path / "2023-01-corrected.txt"
     upload.write_text(corrected, encoding="utf-8")
     log_in(page, base, "bianji")
-    page.get_by_role("link", name="导入公报文本").first.click()
-    page.get_by_label("公报文本文件").set_input_files(str(upload))
+    page.get_by_role("link", name="导入公报").first.click()
+    page.get_by_label("公报文件").set_input_files(str(upload))
     page.get_by_role("button", name="解析并预览").click()
     expect(page.locator("#revision-preview")).to_contain_text("确认后将保存为修订稿")
     expect(page.locator("#revision-preview")).to_contain_text("正文第")
@@ -89,7 +89,7 @@ def test_the_issue_page_and_the_import_preview_fit_a_phone(page: Page, live_serv
     upload = tmp_path / "issue.txt"
     upload.write_bytes(MINIMAL)
     page.goto(f"{base}/admin/documents/issue/import/")
-    page.get_by_label("公报文本文件").set_input_files(str(upload))
+    page.get_by_label("公报文件").set_input_files(str(upload))
     page.get_by_role("button", name="解析并预览").click()
     expect(page.locator("#import-report")).to_be_visible()
     assert page.evaluate(width) <= 390

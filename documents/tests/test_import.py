@@ -207,10 +207,34 @@ def test_admin_upload_previews_then_creates_drafts_on_confirm(admin_client):
     assert issue.notices.count() == 8
 
 
+def test_admin_upload_of_a_word_file_previews_its_notices(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.tests.importer.renderings import to_docx
+
+    # Named .txt on purpose: the format is read from the content.
+    upload = SimpleUploadedFile("issue.txt", to_docx(SAMPLE.read_text(encoding="utf-8")))
+    preview = admin_client.post("/admin/documents/issue/import/", {"file": upload})
+    assert preview.status_code == 200
+    assert "咸政办函〔2022〕27号" in preview.content.decode()
+    assert len(preview.context["report"]["notices"]) == 8
+    assert Issue.objects.count() == 0
+
+
+def test_a_word_file_imports_from_the_command_line_like_its_text(tmp_path):
+    from documents.tests.importer.renderings import to_docx
+
+    path = tmp_path / "issue.docx"
+    path.write_bytes(to_docx(SAMPLE.read_text(encoding="utf-8")))
+    from_word = json.loads(run_command(str(path), "--json", "--dry-run"))
+    from_text = json.loads(run_command(str(SAMPLE), "--json", "--dry-run"))
+    assert from_word == from_text
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"%PDF-1.7\x00\x00binary", "二进制"),
+        (b"%PDF-1.7\x00\x00binary", "PDF 文件无法读取"),
         (b"   ", "空"),
         ("只是一段文字。".encode(), "公报"),
     ],

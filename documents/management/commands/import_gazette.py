@@ -13,13 +13,16 @@ from documents.services import issue_import
 
 class Command(BaseCommand):
     help = (
-        "Import an issue's plain text as draft records (or only report on it with --dry-run). "
+        "Import an issue (PDF, Word .docx, a saved web page or plain text, told apart by content) "
+        "as draft records (or only report on it with --dry-run). "
         "The text of an issue already published becomes a revision for review; --publish "
         "applies and publishes it at once."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="the issue's text (UTF-8 or GB18030)")
+        parser.add_argument(
+            "file", type=Path, help="the issue: PDF, .docx, HTML or text (UTF-8 or GB18030)"
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
