@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .parser import decode
 from .records import ImportFormatError
+from .text import repair_text_layer
 
 __all__ = ["Paragraph", "Source", "TableRows", "read_source"]
 
@@ -459,14 +460,24 @@ def _pdf_page(page, number: int) -> list[_Line | TableRows]:
     return [item for _, item in items]
 
 
+_CELL_ITEM_RE = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、)"
+)
+
+
 def _pdf_cell(text: str | None) -> str:
-    """A cell's text: its lines are where the column wrapped it, joined again."""
+    """A cell's text: its lines are where the column wrapped it, joined again — except before
+    a numbered item (（一）, 1., 一、) after a finished sentence, which starts a line of its own."""
     if not text:
         return ""
     lines = [line.strip() for line in unicodedata.normalize("NFC", text).split("\n")]
     joined = ""
     for line in lines:
-        joined = _join(joined, line) if joined else line
+        starts_item = _CELL_ITEM_RE.match(repair_text_layer(line)[0])  # ⼆ is 二 here too
+        if joined and starts_item and joined[-1] in "。；;！？":
+            joined += "\n" + line
+        else:
+            joined = _join(joined, line) if joined else line
     return joined
 
 
