@@ -59,11 +59,11 @@ def _field_change(model: type[models.Model], name: str, old: Any, new: Any) -> F
 def _records_of_issue(issue: Issue) -> dict[type[models.Model], list]:
     """Every history row of the issue and of every row it holds or held."""
     found: dict[type[models.Model], list] = {
-        Issue: list(_history(Issue).objects.filter(id=issue.pk))
+        Issue: list(_history(Issue).objects.filter(id=issue.pk).select_related("history_user"))
     }
     ids: dict[type[models.Model], set[int]] = {}
     for model in write_order():
-        history = _history(model).objects
+        history = _history(model).objects.select_related("history_user")
         if model is Notice:
             rows = list(history.filter(issue_id=issue.pk))
         else:
@@ -79,32 +79,37 @@ def _records_of_issue(issue: Issue) -> dict[type[models.Model], list]:
 def issue_history(issue: Issue, *, limit: int = 300) -> list[HistoryEntry]:
     """The issue's changes, newest first: who, when, why, what, and field by field (changed
     paragraphs and table rows only) what it was and became."""
-    entries = []
+    # Each record with the one before it of the same row, newest first; only the newest `limit`
+    # are described (their diffs and names may each cost a query).
+    records = []
     for model, rows in _records_of_issue(issue).items():
         rows.sort(key=lambda r: (r.id, r.history_date, r.history_id))
         previous: dict[int, Any] = {}
         for row in rows:
-            before = previous.get(row.id)
-            changes = []
-            if row.history_type == "~" and before is not None:
-                delta = row.diff_against(before)
-                changes = [_field_change(model, c.field, c.old, c.new) for c in delta.changes]
-                if not changes:
-                    previous[row.id] = row
-                    continue
+            records.append((row, model, previous.get(row.id)))
             previous[row.id] = row
-            entries.append(
-                HistoryEntry(
-                    when=row.history_date,
-                    user=row.history_user,
-                    reason=row.history_change_reason or "",
-                    kind=KINDS.get(row.history_type, row.history_type),
-                    what=f"{model._meta.verbose_name}“{str(row.instance)[:40]}”",
-                    changes=changes,
-                )
+    records.sort(key=lambda record: record[0].history_date, reverse=True)
+    entries: list[HistoryEntry] = []
+    for row, model, before in records:
+        changes = []
+        if row.history_type == "~" and before is not None:
+            delta = row.diff_against(before)
+            changes = [_field_change(model, c.field, c.old, c.new) for c in delta.changes]
+            if not changes:
+                continue  # a save that changed nothing
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                user=row.history_user,
+                reason=row.history_change_reason or "",
+                kind=KINDS.get(row.history_type, row.history_type),
+                what=f"{model._meta.verbose_name}“{str(row.instance)[:40]}”",
+                changes=changes,
             )
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+        )
+        if len(entries) == limit:
+            break
+    return entries
 
 
 # --- The trash -----------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ __all__ = [
 ]
 
 
+def _staff(user):
+    """The user to record as having done something (None for the command line, or anonymous)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def _check_can_publish(user) -> None:
     if not can_publish(user):
         raise PermissionDenied("只有“审核发布”组的工作人员可以发布或撤回刊期。")
@@ -186,7 +191,7 @@ def issue_import(
                 issue=target,
                 source=text,
                 source_name=source_name[:255],
-                created_by=user if getattr(user, "pk", None) else None,
+                created_by=_staff(user),
                 changes=changes.as_dict(),
                 warnings=report["warnings"],
             )
@@ -242,7 +247,7 @@ def revision_submit(*, revision: Revision, user=None, note: str = "") -> Revisio
     revision = _open_revision(revision)
     revision.status = RevisionStatus.SUBMITTED
     revision.note = note.strip() or revision.note
-    revision.submitted_by = user if getattr(user, "pk", None) else None
+    revision.submitted_by = _staff(user)
     revision.submitted_at = timezone.now()
     revision.save()
     transaction.on_commit(lambda: _notify_revision(revision))
@@ -254,7 +259,7 @@ def _schedule(obj, *, user, publish_at) -> None:
     if publish_at is not None and publish_at <= timezone.now():
         raise ValidationError("定时发布的时间应晚于现在；要立即发布请直接发布。")
     obj.publish_at = publish_at
-    obj.scheduled_by = user if publish_at is not None and getattr(user, "pk", None) else None
+    obj.scheduled_by = _staff(user) if publish_at is not None else None
 
 
 @transaction.atomic
@@ -306,9 +311,10 @@ def _in_issue(model: type[models.Model], issue: Issue) -> models.QuerySet:
     return model._default_manager.filter(notice__issue=issue)
 
 
-def _apply_revision(revision: Revision):
+def _apply_revision(revision: Revision, *, index: bool = True):
     """Apply `revision` to its issue in the caller's transaction and return the recorded
-    load: its text (if any) through the loader, then the staff's corrections of notices."""
+    load: its text (if any) through the loader, then the staff's corrections of notices.
+    `index` False leaves the search index alone (a preview, rolled back)."""
     from documents.importer import build_report, parse_issue
     from documents.importer.checks import import_conflicts, target_issue
     from documents.importer.loader import LoadResult, RowChange, load_issue
@@ -323,7 +329,9 @@ def _apply_revision(revision: Revision):
         conflicts = import_conflicts(parsed)
         if conflicts:
             raise PublicationRefused(conflicts)
-        result = load_issue(parsed, record=True, keep_hand_edits=revision.keep_hand_edits)
+        result = load_issue(
+            parsed, record=True, keep_hand_edits=revision.keep_hand_edits, index=index
+        )
         warnings = build_report(parsed)["warnings"]
         issue = Issue.objects.get(pk=revision.issue.pk)
         if warnings != issue.import_warnings:
@@ -350,7 +358,8 @@ def _apply_revision(revision: Revision):
             result.changes.append(RowChange(model, "updated", row, fields, before))
             result.count(model, "updated")
             edited.append(row.pk if model is Notice else row.notice_id)
-    index_notices(edited)
+    if index:
+        index_notices(edited)
     return result
 
 
@@ -358,7 +367,7 @@ def revision_preview(revision: Revision) -> ChangeSet:
     """What publishing `revision` would change now; the database is left as it was."""
     from documents.importer.changes import change_set, rolled_back
 
-    return rolled_back(lambda: change_set(_apply_revision(revision)))
+    return rolled_back(lambda: change_set(_apply_revision(revision, index=False)))
 
 
 @transaction.atomic
@@ -379,7 +388,7 @@ def propose_correction(*, obj: models.Model, user, values: dict) -> Revision:
         raise ValidationError("草稿中的内容请直接修改。")
     drafts = Revision.objects.select_for_update().filter(issue=issue, status=RevisionStatus.DRAFT)
     revision = drafts.order_by("-created_at").first() or Revision(
-        issue=issue, source="", created_by=user if getattr(user, "pk", None) else None
+        issue=issue, source="", created_by=_staff(user)
     )
     name = model._meta.model_name
 
@@ -444,7 +453,7 @@ def revision_publish(*, revision: Revision, user=None) -> ChangeSet:
             for notice in changes.removed
         )
     revision.status = RevisionStatus.PUBLISHED
-    revision.published_by = user if getattr(user, "pk", None) else None
+    revision.published_by = _staff(user)
     revision.published_at = now
     revision.changes = changes.as_dict()
     revision.save()
@@ -503,7 +512,7 @@ def issue_submit(*, issue: Issue, user=None, note: str = "") -> Issue:
     issue.status = PublicationStatus.SUBMITTED
     issue.review_note = note.strip()
     issue.submitted_at = timezone.now()
-    issue.submitted_by = user if getattr(user, "pk", None) else None
+    issue.submitted_by = _staff(user)
     set_change_reason(issue, "提交审核")
     issue.save(
         update_fields=["status", "review_note", "submitted_at", "submitted_by", "updated_at"]

@@ -80,13 +80,17 @@ class IssueDetailView(DetailView):
     preview = False  # staff preview from the admin: drafts shown too
 
     def get(self, request, *args, **kwargs):
-        if not self.preview:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:  # not published: withdrawn (410) or never was (404)
+            if self.preview:
+                raise
             withdrawn = Issue.objects.withdrawn().filter(
                 year=self.kwargs["year"], number=self.kwargs["number"]
             )
             if issue := withdrawn.first():
                 return gone(request, "documents/issue_withdrawn.html", {"issue": issue})
-        return super().get(request, *args, **kwargs)
+            raise
 
     def get_object(self, queryset=None):
         issues = Issue.objects.all() if self.preview else Issue.objects.published()
@@ -104,7 +108,11 @@ class NoticeDetailView(DetailView):
     preview = False  # staff preview from the admin: drafts shown too
 
     def get(self, request, *args, **kwargs):
-        if not self.preview:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:  # not published: taken out, withdrawn (410) or never was (404)
+            if self.preview:
+                raise
             pk = self.kwargs["pk"]
             removed = RemovedNotice.objects.filter(notice_id=pk).select_related("issue").first()
             if removed is not None:
@@ -112,7 +120,7 @@ class NoticeDetailView(DetailView):
             notice = Notice.objects.filter(pk=pk, issue__in=Issue.objects.withdrawn()).first()
             if notice is not None:
                 return gone(request, "documents/notice_gone.html", {"withdrawn": notice})
-        return super().get(request, *args, **kwargs)
+            raise
 
     def get_queryset(self):
         notices = Notice.objects.all() if self.preview else Notice.objects.published()

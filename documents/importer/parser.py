@@ -89,7 +89,7 @@ def decode(data: bytes) -> str:
 
 # --- 2. clean_lines -----------------------------------------------------------------------------
 
-_PAGE_NUMBER_RE = re.compile(
+PAGE_NUMBER_RE = re.compile(
     r"^(?:[—–\-－~]+\s*\d{1,3}\s*[—–\-－~]+|\d{1,3}|第\s*\d{1,3}\s*页|[·•]\s*\d{1,3}\s*[·•]"
     r"|\d{1,3}\s*/\s*\d{1,3})$"
 )
@@ -145,7 +145,7 @@ def clean_lines(text: str) -> list[str]:
     cleaned: list[str] = []
     for index, line in enumerate(lines):
         in_toc = 0 <= toc_start < index < toc_end
-        is_page_number = bool(_PAGE_NUMBER_RE.match(line)) and not in_toc
+        is_page_number = bool(PAGE_NUMBER_RE.match(line)) and not in_toc
         is_running_head = title_index is not None and index > title_index
         is_running_head = is_running_head and _is_running_head(line, title)
         is_latin_head = bool(latin_title) and index > _HEAD_LINES and line == latin_title

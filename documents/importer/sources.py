@@ -3,7 +3,7 @@
 Staff hold an issue or a document as plain text, as a saved web page (the gazette's web edition,
 a 政府信息公开 page), as a Word file or as the typeset PDF. ``read_source(data)`` tells which by
 the content (never by the file name) and reads it into a Source: paragraphs with their style
-hints (centred, bold, the page they are printed on) and tables as rows of cells. ``Source.text``
+hints (centred, the page they are printed on) and tables as rows of cells. ``Source.text``
 is what the parser reads: one line a paragraph, a blank line between paragraphs, a table's rows
 as tab-separated lines (a cell's own lines joined by ``<br>``, which the table stage splits
 again), so every input runs through the same stages as a text file. ``Source.pages`` gives the
@@ -20,10 +20,11 @@ import statistics
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .parser import decode
+from .parser import PAGE_NUMBER_RE, decode
 from .records import ImportFormatError
-from .text import repair_text_layer
+from .text import collapse_spaces, repair_text_layer
 
 __all__ = ["Paragraph", "Source", "TableRows", "read_source"]
 
@@ -34,7 +35,6 @@ MAX_PAGES = 400  # a PDF longer than any issue of the gazette is refused before 
 class Paragraph:
     text: str
     centred: bool = False
-    bold: bool = False
     page: int | None = None
 
 
@@ -53,14 +53,13 @@ class Source:
     plain: str | None = None  # a text file: its decoded text, read as it is
 
     def text(self) -> str:
-        return self.plain if self.plain is not None else "\n".join(self._lines()[0])
+        return self.plain if self.plain is not None else "\n".join(self._lines[0])
 
-    def pages(self) -> list[int | None]:
+    def pages(self) -> list[int | None] | None:
         """The page each line of `text()` is printed on (None for a text file)."""
-        if self.plain is not None:
-            return [None] * (self.plain.count("\n") + 1)
-        return self._lines()[1]
+        return None if self.plain is not None else self._lines[1]
 
+    @cached_property
     def _lines(self) -> tuple[list[str], list[int | None]]:
         lines: list[str] = []
         pages: list[int | None] = []
@@ -191,7 +190,7 @@ def _html_blocks(element, blocks: list[Paragraph | TableRows]) -> None:
         text = "".join(pending)
         pending.clear()
         for line in text.split("\n"):
-            line = _spaces(line)
+            line = collapse_spaces(line)
             if line:
                 blocks.append(Paragraph(line, centred=centred[0]))
         centred[0] = False
@@ -238,7 +237,7 @@ def _html_table(table, blocks: list[Paragraph | TableRows]) -> None:
                 continue
             parts: list[str] = []
             _cell_text(cell, parts)
-            text = "\n".join(_spaces(line) for line in "".join(parts).split("\n"))
+            text = "\n".join(collapse_spaces(line) for line in "".join(parts).split("\n"))
             cells.append(text.strip("\n"))
             try:
                 span = int(cell.get("colspan", "1"))
@@ -256,12 +255,12 @@ def _html_table(table, blocks: list[Paragraph | TableRows]) -> None:
             cells = [cell for cell in row if cell.strip()]
             labelled = [c for c in cells if _METADATA_LABEL_RE.match(c)]
             if labelled and len(labelled) == len(cells):
-                blocks.extend(Paragraph(_spaces(c)) for c in cells)
+                blocks.extend(Paragraph(collapse_spaces(c)) for c in cells)
             else:
                 pairs = [
                     f"{cells[i].rstrip('：:')}：{cells[i + 1]}" for i in range(0, len(cells) - 1, 2)
                 ]
-                blocks.extend(Paragraph(_spaces(p)) for p in pairs)
+                blocks.extend(Paragraph(collapse_spaces(p)) for p in pairs)
         return
     blocks.append(TableRows(rows))
 
@@ -280,19 +279,12 @@ def _cell_text(node, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-_HTML_SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009]+")
-
-
-def _spaces(text: str) -> str:
-    return _HTML_SPACES_RE.sub(" ", text).strip()
-
-
 # --- Word .docx --------------------------------------------------------------------------------
 
 
 def read_docx(data: bytes) -> Source:
     """A Word file: its body's paragraphs and tables in order (python-docx), a paragraph's
-    alignment (centred) and weight (every run bold) kept as hints, a cell spanning several
+    alignment (centred) kept as a hint, a cell spanning several
     columns read once, line breaks inside a paragraph kept as lines."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -321,14 +313,7 @@ def read_docx(data: bytes) -> Source:
             text = item.text
             if not text.strip():
                 continue
-            runs = [run for run in item.runs if run.text.strip()]
-            blocks.append(
-                Paragraph(
-                    text,
-                    centred=_docx_centred(item),
-                    bold=bool(runs) and all(run.bold for run in runs),
-                )
-            )
+            blocks.append(Paragraph(text, centred=_docx_centred(item)))
         elif isinstance(item, Table):
             rows = []
             for row in item.rows:
@@ -354,10 +339,6 @@ def _docx_centred(paragraph) -> bool:
 
 # --- PDF -------------------------------------------------------------------------------------
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^(?:[—–\-－~]+\s*\d{1,4}\s*[—–\-－~]+|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|"
-    r"[·•]\s*\d{1,4}\s*[·•]|\d{1,4}\s*/\s*\d{1,4})$"
-)
 _EDGE_ZONE = 0.09  # the top and bottom 9 % of a page: where running heads and folios sit
 _DIGITS_RE = re.compile(r"\d+")
 
@@ -371,7 +352,6 @@ class _Line:
     bottom: float
     size: float
     page: int
-    bold: bool = False
     font: str = ""
 
 
@@ -446,7 +426,6 @@ def _pdf_page(page, number: int) -> list[_Line | TableRows]:
                     bottom=line["bottom"],
                     size=statistics.median(c["size"] for c in chars),
                     page=number,
-                    bold=all("Bold" in (c.get("fontname") or "") for c in chars),
                     font=statistics.mode(c.get("fontname") or "" for c in chars),
                 ),
             )
@@ -499,7 +478,7 @@ def _drop_running_heads(
         for item in items:
             if isinstance(item, _Line) and _in_edge(item, height):
                 compact = item.text.replace(" ", "")
-                if _PAGE_NUMBER_RE.match(compact):
+                if PAGE_NUMBER_RE.match(compact):
                     folios[index + 1] = int(_DIGITS_RE.findall(compact)[0])
                     continue
                 if _edge_key(item, height) in repeated:
@@ -532,12 +511,9 @@ def _pdf_blocks(page_items: list[list[_Line | TableRows]], pages) -> list[Paragr
         middle = page.width / 2
         for item in items:
             if isinstance(item, TableRows):
-                last = blocks[-1] if blocks else None
-                if isinstance(last, TableRows) and _continues_table(last, item, previous):
-                    repeated = item.rows[0] == last.rows[0]
-                    last.rows.extend(item.rows[1:] if repeated else item.rows)
-                else:
-                    blocks.append(item)
+                # A table continued on the next page is the next run of rows: the table stage
+                # (tables.parse_table) joins the runs and drops a header printed again.
+                blocks.append(item)
                 previous = None
                 continue
             centred = (
@@ -560,20 +536,9 @@ def _pdf_blocks(page_items: list[list[_Line | TableRows]], pages) -> list[Paragr
             if goes_on and isinstance(last, Paragraph):
                 last.text = _join(last.text, item.text)
             else:
-                blocks.append(Paragraph(item.text, centred=centred, bold=item.bold, page=item.page))
+                blocks.append(Paragraph(item.text, centred=centred, page=item.page))
             previous = item
     return blocks
-
-
-def _continues_table(last: TableRows, table: TableRows, previous: _Line | None) -> bool:
-    """A table at the top of a page that goes on with the table that ended the page before:
-    nothing printed between them, the same number of columns."""
-    return (
-        previous is None
-        and last.page is not None
-        and table.page == last.page + 1
-        and len(table.rows[0]) == len(last.rows[0])
-    )
 
 
 def _repeated(values) -> list[int]:
