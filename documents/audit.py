@@ -20,6 +20,7 @@ from documents.history import set_change_reason
 from documents.importer.changes import field_texts
 from documents.importer.loader import owners_of, write_order
 from documents.models import Issue, Notice, PublicationStatus
+from documents.permissions import may_change
 from documents.search import index_notices
 
 TRASH_DAYS = 30
@@ -138,6 +139,8 @@ def notice_restore(*, history_id: int, user=None) -> Notice:
     record = trash().filter(history_id=history_id).first()
     if record is None:
         raise ValidationError("回收站中没有这件文件（可能已恢复、超过 30 天，或所在刊期已发布）。")
+    if not may_change(user, Issue.objects.get(pk=record.issue_id)):
+        raise ValidationError("所在刊期已定时发布：恢复文件须由审核发布人员进行，或先取消定时。")
     if record.doc_number and Notice.objects.filter(doc_number=record.doc_number).exists():
         raise ValidationError(f"发文字号 {record.doc_number} 已由另一件文件使用，不能恢复。")
     window = (record.history_date - _DELETED_TOGETHER, record.history_date + _DELETED_TOGETHER)

@@ -1,10 +1,11 @@
 """Who may change what: the one rule of the publishing workflow.
 
 Citizens see an object when it belongs to a published issue, or (a unit) when a published page
-names it. Such an object is *public*, and only staff who may publish (the 审核发布 group,
-``PUBLISH_PERMISSION``) change it; an 编辑 works on drafts. Every admin path that writes asks
-``may_change``; the importer writes into drafts only (an import of a published issue makes a
-revision), and the publishing services ask ``can_publish``.
+names it. Such an object is *public*; it and everything in an issue a publisher has scheduled
+for publication (what the schedule publishes is what was reviewed) are *locked*: only staff who
+may publish (the 审核发布 group, ``PUBLISH_PERMISSION``) change them; an 编辑 works on drafts.
+Every admin path that writes asks ``may_change``; the importer writes into drafts only (an
+import of a published issue makes a revision), and the publishing services ask ``can_publish``.
 """
 
 from __future__ import annotations
@@ -54,21 +55,35 @@ def is_public(obj: Model | None) -> bool:
     return Issue.objects.filter(pk=issue.pk, status=PUBLISHED).exists()
 
 
+def is_locked(obj: Model | None) -> bool:
+    """Whether only staff who may publish change `obj`: it is public, or it belongs to an issue
+    scheduled for publication."""
+    if is_public(obj):
+        return True
+    issue = issue_of(obj) if obj is not None else None
+    return (
+        issue is not None
+        and issue.pk is not None
+        and Issue.objects.filter(pk=issue.pk, scheduled_by__isnull=False).exists()
+    )
+
+
 def may_change(user, obj: Model | None) -> bool:
     """Whether `user` may change, delete or add to `obj` (None: a new object, always allowed
     as far as publication goes; the model permissions decide the rest)."""
-    return can_publish(user) or not is_public(obj)
+    return can_publish(user) or not is_locked(obj)
 
 
 def draft_only(model: type[Model]) -> Q | None:
     """For a form field that links to `model`, the choices staff who cannot publish may make:
     choosing a published issue (or a notice, attachment or group in one) would put the new or
-    changed object on public pages at once. None: any object of `model` may be chosen."""
+    changed object on public pages at once (or into what a schedule publishes). None: any
+    object of `model` may be chosen."""
     if model is Issue:
-        return ~Q(status=PUBLISHED)
+        return ~Q(status=PUBLISHED) & Q(scheduled_by__isnull=True)
     if model is Notice:
-        return ~Q(issue__status=PUBLISHED)
+        return ~Q(issue__status=PUBLISHED) & Q(issue__scheduled_by__isnull=True)
     names = {field.name for field in model._meta.get_fields()}
     if "notice" in names:
-        return ~Q(notice__issue__status=PUBLISHED)
+        return ~Q(notice__issue__status=PUBLISHED) & Q(notice__issue__scheduled_by__isnull=True)
     return None

@@ -202,6 +202,17 @@ def issue_import(
     if dry_run:
         return ImportOutcome(report=report, issue=target)
     with transaction.atomic():
+        if target is not None:  # read again under a lock: it may have changed since
+            current = Issue.objects.select_for_update().get(pk=target.pk)
+            if current.is_published:
+                raise ImportFormatError(
+                    f"{current} 在导入过程中已发布，未写入任何数据："
+                    "请重新导入，新文本将保存为修订稿。"
+                )
+            if current.scheduled_by_id and not can_publish(user):
+                raise ImportFormatError(
+                    f"{current} 已由审核发布人员定时发布，不能再导入新文本：请先请其取消定时。"
+                )
         result = load_issue(parsed, progress=say)
         assert result.issue is not None
         if result.changed or result.issue.import_warnings != report["warnings"]:
@@ -287,7 +298,10 @@ def issue_schedule(*, issue: Issue, user, publish_at) -> Issue:
 
 @transaction.atomic
 def revision_discard(*, revision: Revision, user=None) -> Revision:
+    """Discard a revision: its author's draft, or (审核发布 only) one submitted or scheduled."""
     revision = _open_revision(revision)
+    if revision.status != RevisionStatus.DRAFT or revision.scheduled_by_id:
+        _check_can_publish(user)
     revision.status = RevisionStatus.DISCARDED
     revision.save(update_fields=["status"])
     return revision
@@ -386,7 +400,9 @@ def propose_correction(*, obj: models.Model, user, values: dict) -> Revision:
     issue = notice.issue
     if not issue.is_published:
         raise ValidationError("草稿中的内容请直接修改。")
-    drafts = Revision.objects.select_for_update().filter(issue=issue, status=RevisionStatus.DRAFT)
+    drafts = Revision.objects.select_for_update().filter(
+        issue=issue, status=RevisionStatus.DRAFT, scheduled_by__isnull=True
+    )
     revision = drafts.order_by("-created_at").first() or Revision(
         issue=issue, source="", created_by=_staff(user)
     )
@@ -510,7 +526,7 @@ def issue_submit(*, issue: Issue, user=None, note: str = "") -> Issue:
     if problems:
         raise PublicationRefused(problems)
     issue.status = PublicationStatus.SUBMITTED
-    issue.review_note = note.strip()
+    issue.review_note = note.strip() or issue.review_note
     issue.submitted_at = timezone.now()
     issue.submitted_by = _staff(user)
     set_change_reason(issue, "提交审核")

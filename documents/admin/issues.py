@@ -269,7 +269,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         done = 0
         for issue in queryset:
             try:
-                issue_submit(issue=issue, user=request.user, note=request.POST.get("note", ""))
+                issue_submit(issue=issue, user=request.user)  # the note typed in its form stays
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, f"{issue}：{message}", messages.ERROR)

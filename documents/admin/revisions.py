@@ -62,8 +62,12 @@ class RevisionAdmin(admin.ModelAdmin):
         return fields if can_publish(request.user) else [*fields, "publish_at"]
 
     def has_change_permission(self, request, obj=None):
+        """Open revisions; once a publisher has scheduled one, only publishers (what the
+        schedule publishes is what was reviewed)."""
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.is_open)
+        if obj is None:
+            return allowed
+        return allowed and obj.is_open and (can_publish(request.user) or not obj.scheduled_by_id)
 
     @admin.display(description=_("变更"))
     def summary(self, obj):

@@ -574,3 +574,108 @@ def test_an_editors_correction_of_a_published_table_row_is_published_as_a_row_co
     assert table.rows[1][1].endswith("（更正）")
     correction = Correction.objects.get(notice=table.notice)
     assert "第2行更正" in correction.description
+
+
+# --- What a publisher has scheduled is what gets published ------------------------------------
+
+
+def soon() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(hours=2)
+
+
+def test_an_editor_cannot_change_a_draft_issue_a_publisher_has_scheduled(client, editor, publisher):
+    from documents.permissions import may_change
+    from documents.services import issue_schedule
+
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None
+    plan = Notice.objects.get(doc_number=PLAN)
+    assert may_change(editor, plan)  # a draft, not yet scheduled
+    issue_schedule(issue=issue, user=publisher, publish_at=soon())
+    assert not may_change(editor, plan) and not may_change(editor, issue)
+    assert may_change(publisher, plan)
+    client.force_login(editor)
+    change = reverse("admin:documents_notice_change", args=[plan.pk])
+    response = client.post(change, {"title": "编辑改的标题"})
+    assert response.status_code == 403
+    delete = reverse("admin:documents_notice_delete", args=[plan.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    # Nor through a new import of the issue's text.
+    with pytest.raises(ImportFormatError, match="定时发布"):
+        issue_import(data=CORRECTED, user=editor)
+    plan.refresh_from_db()
+    assert (
+        plan.title != "编辑改的标题"
+        and "结合实际" not in Notice.objects.get(doc_number=GREENING).body
+    )
+    # The notice choices of a new attachment leave the scheduled issue out.
+    add = client.get(reverse("admin:documents_attachment_add")).content.decode()
+    assert f'value="{plan.pk}"' not in add
+
+
+def test_a_notice_deleted_before_the_schedule_is_restored_by_a_publisher_only(editor, publisher):
+    from documents.audit import notice_restore
+    from documents.services import issue_schedule
+
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None
+    plan = Notice.objects.get(doc_number=PLAN)
+    pk = plan.pk
+    set_change_reason(plan, HAND_EDIT)
+    plan.delete()
+    issue_schedule(issue=issue, user=publisher, publish_at=soon())
+    record = Notice.history.filter(id=pk, history_type="-").get()
+    with pytest.raises(ValidationError, match="定时发布"):
+        notice_restore(history_id=record.history_id, user=editor)
+    assert not Notice.objects.filter(pk=pk).exists()
+    assert notice_restore(history_id=record.history_id, user=publisher).pk == pk
+
+
+def test_a_scheduled_revision_is_left_to_publishers(client, published, editor, publisher):
+    from documents.services import revision_discard
+
+    revision = revise(CORRECTED, editor)
+    revision_schedule(revision=revision, user=publisher, publish_at=soon())
+    client.force_login(editor)
+    response = client.post(
+        revision.get_absolute_url(), {"note": "编辑改的说明", "keep_hand_edits": ""}
+    )
+    assert response.status_code == 403
+    revision.refresh_from_db()
+    assert revision.note != "编辑改的说明" and revision.keep_hand_edits
+    with pytest.raises(PermissionDenied):
+        revision_discard(revision=revision, user=editor)
+    # An editor's correction goes into a new draft, not into what was scheduled.
+    notice = Notice.objects.get(doc_number=GREENING)
+    draft = propose_correction(obj=notice, user=editor, values={"title": "更正后的标题"})
+    assert draft.pk != revision.pk
+    revision.refresh_from_db()
+    assert revision.edits == [] and revision.status == RevisionStatus.DRAFT
+
+
+def test_an_editor_may_discard_a_draft_revision_but_not_a_submitted_one(published, editor):
+    from documents.services import revision_discard
+
+    draft = revise(CORRECTED, editor)
+    assert revision_discard(revision=draft, user=editor).status == RevisionStatus.DISCARDED
+    submitted = revision_submit(revision=revise(CORRECTED, editor), user=editor, note="请审核")
+    with pytest.raises(PermissionDenied):
+        revision_discard(revision=submitted, user=editor)
+    submitted.refresh_from_db()
+    assert submitted.status == RevisionStatus.SUBMITTED
+
+
+def test_submitting_from_the_issue_list_keeps_the_review_note(client, editor):
+    issue = issue_import(data=MINIMAL).issue
+    assert issue is not None
+    Issue.objects.filter(pk=issue.pk).update(review_note="第3页表格已核对")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:documents_issue_changelist"),
+        {"action": "submit", "_selected_action": [str(issue.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    issue.refresh_from_db()
+    assert issue.status == PublicationStatus.SUBMITTED
+    assert issue.review_note == "第3页表格已核对"
