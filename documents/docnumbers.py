@@ -53,10 +53,10 @@ _RUN_WINDOW = 40
 _HAN_RUN_AT_END_RE = re.compile(rf"[{_HAN}]{{1,{_RUN_WINDOW}}}$")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n\s*|\t")
 # A number the page broke before its 号 (鄂政发〔2015〕60 / blank lines, the running header gone /
-# 号）…): the blank lines between the serial and 号 do not end it, when 号 ends a number there
-# (a bracket or punctuation follows; not 号召 or 号码).
+# 号）, 号。, 号文件…): the blank lines between the serial and 号 do not end it, unless 号 begins a
+# word of its own there (号召, 号码, 号称).
 _BROKEN_AT_PAGE_RE = re.compile(
-    r"([〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,5})\s*\n(?:[ \t]*\n)+\s*(号)(?=[)\]】〕,.;、:\s]|$)"
+    r"([〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,5})\s*\n(?:[ \t]*\n)+\s*(号)(?![召码称])"
 )
 _BOUNDARY = "|"  # any character that is neither CJK nor a digit ends a run
 _BOUNDARY_WORDS = (

@@ -9,9 +9,11 @@ The buttons below the form submit it for review (编辑), publish or discard it 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from documents.admin.base import ContentChangedMixin
 from documents.importer.changes import field_diffs
 from documents.importer.records import ImportFormatError
 from documents.models import Correction, RemovedNotice, Revision
@@ -130,8 +132,9 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    """Published corrections: a publisher may reword one; they come only from revisions."""
+class CorrectionAdmin(ContentChangedMixin, admin.ModelAdmin):
+    """Published corrections: a publisher may reword one (the notice pages and feeds that list
+    it are refreshed); they come only from revisions."""
 
     list_display = ["notice", "published_at", "description"]
     list_select_related = ["notice"]
@@ -149,6 +152,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 @admin.register(RemovedNotice)
 class RemovedNoticeAdmin(admin.ModelAdmin):
     list_display = ["title", "doc_number", "issue", "removed_at", "link"]
+    list_select_related = ["issue"]
     search_fields = ["title", "doc_number"]
 
     def has_add_permission(self, request):
@@ -162,4 +166,5 @@ class RemovedNoticeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("原地址"))
     def link(self, obj):
-        return format_html('<a href="/n/{}/">/n/{}/</a>', obj.notice_id, obj.notice_id)
+        url = reverse("documents:notice_detail", args=[obj.notice_id])
+        return format_html('<a href="{}">{}</a>', url, url)

@@ -212,7 +212,7 @@ def change_set(result: LoadResult) -> ChangeSet:
         elif change.model is Notice and change.action == "deleted":
             changes.removed.append(change.row)  # type: ignore[arg-type]
             removed_ids.add(change.row.pk)
-    new_notices = {id(n) for n in changes.added}
+    added_ids = {notice.pk for notice in changes.added}
     for change in result.changes:
         if change.model is Issue:
             changes.issue_fields += [f"{_verbose(Issue, n)}更正" for n in change.fields]
@@ -220,9 +220,8 @@ def change_set(result: LoadResult) -> ChangeSet:
         if change.model is Notice and change.action != "updated":
             continue
         notice_id = notice_id_of(change.row)
-        parent = getattr(change.row, "notice", None)
-        if notice_id is None or notice_id in removed_ids or id(parent) in new_notices:
-            continue
+        if notice_id is None or notice_id in removed_ids or notice_id in added_ids:
+            continue  # a new notice's rows (members, list items too) are part of the new notice
         changes.corrected.setdefault(notice_id, [])
         changes.corrected[notice_id] = _unique([*changes.corrected[notice_id], *describe(change)])
     changes.titles = _titles_of(set(changes.corrected))

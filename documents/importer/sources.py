@@ -19,12 +19,13 @@ import re
 import statistics
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .parser import PAGE_NUMBER_RE, decode
 from .records import ImportFormatError
-from .text import collapse_spaces, repair_text_layer
+from .text import collapse_spaces, join_wrapped, repair_text_layer
 
 __all__ = ["Paragraph", "Source", "TableRows", "read_source"]
 
@@ -71,7 +72,7 @@ class Source:
             else:
                 # A row with fewer cells (one spanning several columns) is filled with empty
                 # cells, as the text of such a row is printed.
-                width = max(len(row) for row in block.rows)
+                width = max((len(row) for row in block.rows), default=0)
                 rows = [
                     "\t".join(_cell(cell) for cell in [*row, *[""] * (width - len(row))])
                     for row in block.rows
@@ -122,7 +123,11 @@ def read_source(data: bytes) -> Source:
 # --- HTML: the web edition and 政府信息公开 pages -----------------------------------------------
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "select", "button")
-_CHROME_TAGS = ("nav", "header", "footer", "aside", "form")
+_CHROME_TAGS = ("nav", "header", "footer", "aside")
+_ARTICLE_TAGS = ("article", "main")
+# A part of the page holding this share of its Chinese text is content, whatever it is called
+# (a page wrapped in one <form>, a "search-result" holding the document).
+_CONTENT_SHARE = 0.3
 _CHROME_RE = re.compile(
     r"(?:^|[-_\s])(?:nav|menu|header|footer|breadcrumb|crumb|share|sidebar|toolbar|foot|"
     r"copyright|search|login|banner|related)(?:$|[-_\s\d])",
@@ -153,12 +158,9 @@ def read_html(text: str) -> Source:
     for element in elements:
         if element.tag in _DROP_TAGS and element.getparent() is not None:
             element.drop_tree()
+    total = _han_count(root)
     for element in [e for e in root.iter() if isinstance(e, lxml.html.HtmlElement)]:
-        if not isinstance(element.tag, str):
-            continue
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        is_chrome = element.tag in _CHROME_TAGS or _CHROME_RE.search(marks)
-        if is_chrome and element.getparent() is not None and not _holds_metadata(element):
+        if _is_chrome(element, total):
             element.drop_tree()
     body = root.find("body")
     blocks: list[Paragraph | TableRows] = []
@@ -180,6 +182,26 @@ def _holds_metadata(element) -> bool:
     return len(_METADATA_LABEL_RE.findall(element.text_content())) >= 2
 
 
+def _han_count(element) -> int:
+    return len(_HAN_RE.findall(element.text_content()))
+
+
+def _is_chrome(element, total: int) -> bool:
+    """A menu, breadcrumb, share bar, header or footer of the site: by its tag (a header or
+    footer of the site, not of the article) or by the words of its class or id; never a part
+    holding much of the page's text, nor the metadata block."""
+    if not isinstance(element.tag, str) or element.getparent() is None:
+        return False
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    in_article = any(a.tag in _ARTICLE_TAGS for a in element.iterancestors())
+    by_tag = element.tag in _CHROME_TAGS and not (
+        element.tag in ("header", "footer") and in_article
+    )
+    if not (by_tag or _CHROME_RE.search(marks)):
+        return False
+    return _han_count(element) < _CONTENT_SHARE * total and not _holds_metadata(element)
+
+
 def _html_blocks(element, blocks: list[Paragraph | TableRows]) -> None:
     """Walk `element` in document order: a table becomes rows (or, when it is a layout table
     of label：value cells, paragraphs), a block element its own paragraph(s)."""
@@ -197,9 +219,12 @@ def _html_blocks(element, blocks: list[Paragraph | TableRows]) -> None:
 
     def walk(node, in_centre: bool) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and not _lays_out(node):
             flush()
             _html_table(node, blocks)
+        elif tag == "table":  # it lays the page out: its cells are the page's blocks
+            for child in node:
+                walk(child, in_centre)
         elif tag == "br":
             pending.append("\n")
         elif tag:
@@ -214,12 +239,12 @@ def _html_blocks(element, blocks: list[Paragraph | TableRows]) -> None:
             if is_block:
                 flush()
             if node.text:
-                pending.append(node.text)
+                pending.append(_inline(node.text))
                 centred[0] = centred[0] or here
             for child in node:
                 walk(child, here)
                 if child.tail:
-                    pending.append(child.tail)
+                    pending.append(_inline(child.tail))
             if is_block:
                 centred[0] = centred[0] or here
                 flush()
@@ -228,22 +253,37 @@ def _html_blocks(element, blocks: list[Paragraph | TableRows]) -> None:
     flush()
 
 
+def _lays_out(table) -> bool:
+    """A table that holds tables, or whose rows have one cell each, lays a page out (older
+    sites do so): it holds no data of its own."""
+    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    widest = max((len(row.xpath("./td | ./th")) for row in rows), default=0)
+    return table.find(".//table") is not None or widest < 2
+
+
 def _html_table(table, blocks: list[Paragraph | TableRows]) -> None:
+    """A data table's rows: a cell spanning columns fills the columns after it with empty
+    cells, one spanning rows the same column of the rows under it (as such a table's text is
+    printed)."""
     rows: list[list[str]] = []
-    for row in table.iter("tr"):
-        cells = []
+    below: dict[int, int] = {}  # column → rows a cell above still spans
+    for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+        cells: list[str] = []
         for cell in row:
             if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
                 continue
+            _fill_covered(cells, below)
             parts: list[str] = []
             _cell_text(cell, parts)
             text = "\n".join(collapse_spaces(line) for line in "".join(parts).split("\n"))
+            column = len(cells)
+            span, down = _span(cell, "colspan"), _span(cell, "rowspan")
             cells.append(text.strip("\n"))
-            try:
-                span = int(cell.get("colspan", "1"))
-            except ValueError:
-                span = 1
-            cells.extend("" for _ in range(min(span, 20) - 1))
+            cells.extend("" for _ in range(span - 1))
+            for offset in range(span):
+                if down > 1:
+                    below[column + offset] = down - 1
+        _fill_covered(cells, below)
         if any(cell.strip() for cell in cells):
             rows.append(cells)
     if not rows:
@@ -265,9 +305,28 @@ def _html_table(table, blocks: list[Paragraph | TableRows]) -> None:
     blocks.append(TableRows(rows))
 
 
+def _fill_covered(cells: list[str], below: dict[int, int]) -> None:
+    """Empty cells for the columns a cell of a row above still spans."""
+    while below.get(len(cells), 0) > 0:
+        below[len(cells)] -= 1
+        cells.append("")
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, "1")), 50))
+    except ValueError:
+        return 1
+
+
+def _inline(text: str) -> str:
+    """Text of the page's source: its line breaks are where the markup wrapped, spaces."""
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 def _cell_text(node, parts: list[str]) -> None:
     if node.text:
-        parts.append(node.text)
+        parts.append(_inline(node.text))
     for child in node:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in ("br", "p", "div", "li"):
@@ -276,7 +335,7 @@ def _cell_text(node, parts: list[str]) -> None:
         if tag in ("p", "div", "li"):
             parts.append("\n")
         if child.tail:
-            parts.append(child.tail)
+            parts.append(_inline(child.tail))
 
 
 # --- Word .docx --------------------------------------------------------------------------------
@@ -284,8 +343,8 @@ def _cell_text(node, parts: list[str]) -> None:
 
 def read_docx(data: bytes) -> Source:
     """A Word file: its body's paragraphs and tables in order (python-docx), a paragraph's
-    alignment (centred) kept as a hint, a cell spanning several
-    columns read once, line breaks inside a paragraph kept as lines."""
+    alignment (centred) kept as a hint, a merged cell's text in its first column (the
+    columns and rows it spans empty), line breaks inside a paragraph kept as lines."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -315,16 +374,23 @@ def read_docx(data: bytes) -> Source:
                 continue
             blocks.append(Paragraph(text, centred=_docx_centred(item)))
         elif isinstance(item, Table):
-            rows = []
+            rows: list[list[str]] = []
+            above: list = []  # the cell objects of the row above, column by column
             for row in item.rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue  # a merged cell, repeated for each column it spans
-                    seen.add(id(cell._tc))
-                    cells.append("\n".join(p.text for p in cell.paragraphs if p.text.strip()))
+                row_cells = row.cells
+                cells, tcs = [], [cell._tc for cell in row_cells]
+                for column, (cell, tc) in enumerate(zip(row_cells, tcs, strict=True)):
+                    # A merged cell comes once a column it spans (to the right, or down): its
+                    # text goes in its first column, the others stay empty.
+                    spanned = any(other is tc for other in tcs[:column]) or (
+                        column < len(above) and above[column] is tc
+                    )
+                    text = "\n".join(p.text for p in cell.paragraphs if p.text.strip())
+                    cells.append("" if spanned else text)
+                above = tcs
                 rows.append(cells)
-            blocks.append(TableRows(rows))
+            if rows:
+                blocks.append(TableRows(rows))
     return Source(format="docx", blocks=blocks)
 
 
@@ -339,7 +405,10 @@ def _docx_centred(paragraph) -> bool:
 
 # --- PDF -------------------------------------------------------------------------------------
 
-_EDGE_ZONE = 0.09  # the top and bottom 9 % of a page: where running heads and folios sit
+# A running head or a folio is among the first or last lines printed on a page, in its top or
+# bottom fifth (wherever the margins put them).
+_EDGE_LINES = 2
+_EDGE_ZONE = 0.2
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -391,10 +460,10 @@ def read_pdf(data: bytes) -> Source:
             "请上传排版软件导出的 PDF、Word 文件或文本。"
         )
     folios = _drop_running_heads(page_items, [page.height for page in pages])
-    blocks = _pdf_blocks(page_items, pages)
-    for block in blocks:  # the page number printed on the page, where there is one
+    blocks = _pdf_blocks(page_items)
+    for block in blocks:  # the page number printed on the page
         if block.page is not None:
-            block.page = folios.get(block.page, block.page)
+            block.page = folios[block.page]
     return Source(format="pdf", blocks=blocks)
 
 
@@ -426,7 +495,7 @@ def _pdf_page(page, number: int) -> list[_Line | TableRows]:
                     bottom=line["bottom"],
                     size=statistics.median(c["size"] for c in chars),
                     page=number,
-                    font=statistics.mode(c.get("fontname") or "" for c in chars),
+                    font=font_name(statistics.mode(c.get("fontname") or "" for c in chars)),
                 ),
             )
         )
@@ -444,6 +513,12 @@ _CELL_ITEM_RE = re.compile(
 )
 
 
+def font_name(name: str) -> str:
+    """A font's name without its subset tag (``ABCDEF+FangSong`` → ``FangSong``): a PDF may embed
+    one subset a page, under tags of their own."""
+    return name.split("+", 1)[-1]
+
+
 def _pdf_cell(text: str | None) -> str:
     """A cell's text: its lines are where the column wrapped it, joined again — except before
     a numbered item (（一）, 1., 一、) after a finished sentence, which starts a line of its own."""
@@ -456,7 +531,7 @@ def _pdf_cell(text: str | None) -> str:
         if joined and starts_item and joined[-1] in "。；;！？":
             joined += "\n" + line
         else:
-            joined = _join(joined, line) if joined else line
+            joined = join_wrapped(joined, line) if joined else line
     return joined
 
 
@@ -465,50 +540,63 @@ def _drop_running_heads(
 ) -> dict[int, int]:
     """Remove the lines printed at the top or bottom of many pages (the gazette's name and the
     issue number, digits aside) and the page numbers there; return the number printed on each
-    page that has one (PDF page → folio)."""
+    page (PDF page → folio: found, or counted from the pages where it is)."""
+    edges = [_edges(items, height) for items, height in zip(page_items, heights, strict=True)]
     seen: dict[str, int] = {}
-    for items, height in zip(page_items, heights, strict=True):
-        for key in {_edge_key(item, height) for item in items}:
-            if key is not None:
-                seen[key] = seen.get(key, 0) + 1
+    for lines in edges:
+        for key in {_edge_key(line) for line in lines}:
+            seen[key] = seen.get(key, 0) + 1
     repeated = {key for key, count in seen.items() if count >= 2 and count >= len(heights) // 3}
     folios: dict[int, int] = {}
-    for index, (items, height) in enumerate(zip(page_items, heights, strict=True)):
-        kept: list[_Line | TableRows] = []
-        for item in items:
-            if isinstance(item, _Line) and _in_edge(item, height):
-                compact = item.text.replace(" ", "")
-                if PAGE_NUMBER_RE.match(compact):
-                    folios[index + 1] = int(_DIGITS_RE.findall(compact)[0])
-                    continue
-                if _edge_key(item, height) in repeated:
-                    continue
-            kept.append(item)
-        page_items[index] = kept
-    return folios
+    for index, (items, lines) in enumerate(zip(page_items, edges, strict=True)):
+        dropped: list[_Line] = []
+        for line in lines:
+            compact = line.text.replace(" ", "")
+            if PAGE_NUMBER_RE.match(compact):
+                folios[index + 1] = int(_DIGITS_RE.findall(compact)[0])
+                dropped.append(line)
+            elif _edge_key(line) in repeated:
+                dropped.append(line)
+        page_items[index] = [item for item in items if not any(item is d for d in dropped)]
+    offsets = Counter(folio - page for page, folio in folios.items())
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    return {page: folios.get(page, page + offset) for page in range(1, len(heights) + 1)}
 
 
-def _in_edge(item: _Line, height: float) -> bool:
-    return item.bottom <= height * _EDGE_ZONE or item.top >= height * (1 - _EDGE_ZONE)
+def _edges(items: list[_Line | TableRows], height: float) -> list[_Line]:
+    lines = [item for item in items if isinstance(item, _Line)]
+    ends = [*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]]
+    unique = [line for n, line in enumerate(ends) if not any(line is e for e in ends[:n])]
+    return [
+        line
+        for line in unique
+        if line.bottom <= height * _EDGE_ZONE or line.top >= height * (1 - _EDGE_ZONE)
+    ]
 
 
-def _edge_key(item: _Line | TableRows, height: float) -> str | None:
-    if not isinstance(item, _Line) or not _in_edge(item, height):
-        return None
-    return _DIGITS_RE.sub("#", item.text.replace(" ", ""))
+def _edge_key(line: _Line) -> str:
+    """The same text in the same type, digits aside (a cover's title in large type is not the
+    running head that repeats it in small type)."""
+    return f"{round(line.size)}|" + _DIGITS_RE.sub("#", line.text.replace(" ", ""))
 
 
-def _pdf_blocks(page_items: list[list[_Line | TableRows]], pages) -> list[Paragraph | TableRows]:
+_MIN_LINES_FOR_MARGINS = 6  # a page with fewer lines takes the document's text block
+
+
+def _pdf_blocks(page_items: list[list[_Line | TableRows]]) -> list[Paragraph | TableRows]:
     lines = [item for items in page_items for item in items if isinstance(item, _Line)]
     size = statistics.median(line.size for line in lines)
-    # The text block's margins: the outermost edges that more than one line reaches (one odd
-    # line, a folio or a stray mark, does not move them).
-    left = min(_repeated(round(line.x0) for line in lines))
-    right = max(_repeated(round(line.x1) for line in lines))
+    whole = _text_block(lines)
     blocks: list[Paragraph | TableRows] = []
     previous: _Line | None = None
-    for items, page in zip(page_items, pages, strict=True):
-        middle = page.width / 2
+    previous_right = whole[1]
+    for items in page_items:
+        # Each page's own text block: bound issues have mirrored margins.
+        page_lines = [item for item in items if isinstance(item, _Line)]
+        left, right = (
+            _text_block(page_lines) if len(page_lines) >= _MIN_LINES_FOR_MARGINS else whole
+        )
+        middle = (left + right) / 2
         for item in items:
             if isinstance(item, TableRows):
                 # A table continued on the next page is the next run of rows: the table stage
@@ -528,17 +616,26 @@ def _pdf_blocks(page_items: list[list[_Line | TableRows]], pages) -> list[Paragr
                 and not centred
                 and not last.centred
                 and abs(item.x0 - left) <= size * 0.5  # not indented
-                and right - previous.x1 <= size * 1.5  # the line before reached the margin
+                and previous_right - previous.x1 <= size * 1.5  # the line before was full
                 and (item.page != previous.page or item.top - previous.bottom <= size * 1.2)
                 and abs(item.size - previous.size) <= 0.5
                 and item.font == previous.font  # a title's type is not the body's
             )
             if goes_on and isinstance(last, Paragraph):
-                last.text = _join(last.text, item.text)
+                last.text = join_wrapped(last.text, item.text)
             else:
                 blocks.append(Paragraph(item.text, centred=centred, page=item.page))
-            previous = item
+            previous, previous_right = item, right
     return blocks
+
+
+def _text_block(lines: list[_Line]) -> tuple[int, int]:
+    """The left and right edges of the text: the outermost that more than one line reaches (one
+    odd line, a folio or a stray mark, does not move them)."""
+    return (
+        min(_repeated(round(line.x0) for line in lines)),
+        max(_repeated(round(line.x1) for line in lines)),
+    )
 
 
 def _repeated(values) -> list[int]:
@@ -546,13 +643,3 @@ def _repeated(values) -> list[int]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return [value for value, count in counts.items() if count >= 2] or list(counts)
-
-
-_LATIN_END_RE = re.compile(r"[A-Za-z0-9]$")
-_LATIN_START_RE = re.compile(r"^[A-Za-z0-9]")
-
-
-def _join(first: str, second: str) -> str:
-    if _LATIN_END_RE.search(first) and _LATIN_START_RE.match(second):
-        return f"{first} {second}"
-    return first + second

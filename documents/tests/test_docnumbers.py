@@ -408,8 +408,10 @@ def test_property_arbitrary_text_raises_only_doc_number_error(text):
         ("按照鄂政发〔2015〕60\n   \n\n号，结合实际", ["鄂政发〔2015〕60号"]),
         ("见咸政发〔2015〕6\n\n号召全市各级各部门", []),  # 号召 begins a new paragraph
         ("第一段〔2015〕60\n\n号码另起一段", []),
+        ("依据鄂政发〔2015〕60\n\n号。", ["鄂政发〔2015〕60号"]),
+        ("贯彻鄂政办发〔2019〕12\n\n号文件精神", ["鄂政办发〔2019〕12号"]),
     ],
-    ids=["closing-bracket", "several-blank-lines", "haozhao", "haoma"],
+    ids=["closing-bracket", "several-blank-lines", "haozhao", "haoma", "full-stop", "hao-wenjian"],
 )
 def test_a_number_broken_across_a_page_before_its_hao_is_found(text, found):
     assert [n.canonical for n in find_doc_numbers(text)] == found

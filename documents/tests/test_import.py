@@ -288,3 +288,20 @@ def test_every_notice_of_the_sample_has_its_kind_and_the_page_shows_it(client):
     assert set(kinds.values()) == {"通知"}, kinds
     notice = Notice.objects.get(doc_number="咸政办函〔2022〕25号")
     assert "<dt>文种</dt><dd>通知</dd>" in client.get(notice.get_absolute_url()).content.decode()
+
+
+def test_a_value_the_database_refuses_is_not_called_a_refused_publication(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    path = tmp_path / "issue.txt"
+    path.write_bytes(sample_bytes())
+    refused = ValidationError("发文字号过长")
+    with (
+        mock.patch(
+            "documents.management.commands.import_gazette.issue_import", side_effect=refused
+        ),
+        pytest.raises(CommandError) as error,
+    ):
+        run_command(str(path))
+    assert "导入失败，未写入任何数据：发文字号过长" in str(error.value)
+    assert "不能发布" not in str(error.value)

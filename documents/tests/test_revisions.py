@@ -5,6 +5,7 @@ Collisions, empty issues and unacknowledged warnings are messages, never errors.
 import datetime
 import io
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -679,3 +680,42 @@ def test_submitting_from_the_issue_list_keeps_the_review_note(client, editor):
     issue.refresh_from_db()
     assert issue.status == PublicationStatus.SUBMITTED
     assert issue.review_note == "第3页表格已核对"
+
+
+def test_a_notice_the_revision_adds_is_listed_as_added_and_its_members_not_as_corrections(
+    publisher,
+):
+    from documents.tests.sample import SAMPLE
+
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    start = next(
+        i for i, line in enumerate(lines) if i > 100 and "集中打击整治危害药品安全" in line
+    )
+    shorter = [line for line in lines[:start] if "集中打击整治危害药品安全" not in line]
+    issue = issue_import(data="\n".join(shorter).encode(), publish=True).issue
+    assert issue is not None and issue.notices.count() == 7
+    changes = revise(SAMPLE.read_bytes(), publisher).changes
+    (added,) = changes["added"]
+    assert "药品安全" in added
+    # Its group's members are part of the new notice, not corrections of one that has no title.
+    kept = set(issue.notices.values_list("pk", flat=True))
+    assert all(entry["id"] in kept and entry["title"] for entry in changes["corrected"])
+
+
+def test_rewording_a_correction_clears_the_page_cache_and_a_removed_notice_links_to_its_page(
+    client, published, publisher
+):
+    revision = revise(without_appointments(CORRECTED), publisher)
+    revision_publish(revision=revision, user=publisher)
+    correction = Correction.objects.get(notice__doc_number=GREENING)
+    client.force_login(publisher)
+    change = reverse("admin:documents_correction_change", args=[correction.pk])
+    with mock.patch("documents.admin.base.content_changed") as cleared:
+        client.post(change, {"description": "第一段表述更正"})
+    assert cleared.called
+    correction.refresh_from_db()
+    assert correction.description == "第一段表述更正"
+    listing = client.get(reverse("admin:documents_removednotice_changelist")).content.decode()
+    removed = RemovedNotice.objects.get()
+    assert f'href="/notices/{removed.notice_id}/"' in listing
+    assert client.get(f"/notices/{removed.notice_id}/").status_code == 410

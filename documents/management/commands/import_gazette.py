@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from documents.importer import ImportFormatError
 from documents.limits import MAX_IMPORT_BYTES, MEGABYTE
 from documents.models import RevisionStatus
-from documents.services import issue_import
+from documents.services import PublicationRefused, issue_import
 
 
 class Command(BaseCommand):
@@ -51,9 +51,12 @@ class Command(BaseCommand):
             )
         except ImportFormatError as error:
             raise CommandError(f"{file}：{error}（未写入任何数据）") from error
-        except ValidationError as error:  # publishing refused: the whole import rolled back
+        except PublicationRefused as error:  # the whole import rolled back
             reasons = "；".join(error.messages)
             raise CommandError(f"{file}：不能发布，未写入任何数据：{reasons}") from error
+        except ValidationError as error:  # a value the database refuses: rolled back too
+            reasons = "；".join(error.messages)
+            raise CommandError(f"{file}：导入失败，未写入任何数据：{reasons}") from error
         if json:
             self.stdout.write(_dumps(outcome.report))
         else:

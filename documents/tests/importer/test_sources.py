@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from documents.importer import ImportFormatError, build_report, parse_issue
-from documents.importer.sources import read_source
+from documents.importer.sources import Paragraph, TableRows, read_source
 from documents.importer.text import repair_text_layer
 from documents.tests.importer import renderings, sample_text
 
@@ -276,3 +276,153 @@ def test_a_repaired_text_layer_is_said_in_the_report():
     check_web_edition(report)
     assert any(TEXT_LAYER_WARNING in w for w in report["warnings"])
     assert report["notices"][0]["signed_on"] == datetime.date(2024, 6, 20).isoformat()
+
+
+# --- web pages as sites write them ------------------------------------------------------------
+
+
+def html_blocks(page: str) -> list:
+    return read_source(page.encode()).blocks
+
+
+def test_a_line_break_in_a_pages_source_does_not_split_its_paragraph():
+    page = """<html><body><div class="content">
+      <p>为进一步做好全市防汛工作，
+         现就有关事项通知如下。</p><p>一是压实责任。<br>二是加强预警。</p></div></body></html>"""
+    texts = [block.text for block in html_blocks(page)]
+    assert texts == [
+        "为进一步做好全市防汛工作， 现就有关事项通知如下。",
+        "一是压实责任。",
+        "二是加强预警。",
+    ]
+    assert report_of(WEB_EDITION.encode())["notices"][0]["headings"]  # and the parser still reads
+
+
+def test_content_is_kept_whatever_the_markup_around_it_is_called():
+    body = "".join(f"<p>{line}</p>" for line in WEB_EDITION.split("\n\n")[1].split("\n"))
+    block = "".join(f"<p>{line}</p>" for line in WEB_EDITION.split("\n\n")[0].split("\n"))
+    bodies = {
+        # ASP.NET sites wrap the whole page in one form
+        "form": f'<form id="form1"><div class="nav">首页</div>{block}{body}</form>',
+        # the article's own header holds its title
+        "header": f"<header>政府门户网站</header><article>{block}<header>{body}</header></article>",
+        # a result page of the site's search holds the document
+        "search": (
+            f'<div class="search-box">站内搜索</div><div class="search-result">{block}{body}</div>'
+        ),
+    }
+    pages = {name: f"<html><body>{html}</body></html>" for name, html in bodies.items()}
+    for name, page in pages.items():
+        text = read_source(page.encode()).text()
+        assert "咸宁市人民政府办公室关于做好夏季防汛抗旱工作的通知" in text, name
+        check_web_edition(report_of(page.encode()))
+    assert "政府门户网站" not in read_source(pages["header"].encode()).text()
+    assert "站内搜索" not in read_source(pages["search"].encode()).text()
+
+
+def test_a_page_laid_out_in_tables_reads_as_paragraphs_and_merged_cells_keep_their_columns():
+    body = "".join(f"<p>{line}</p>" for line in WEB_EDITION.split("\n"))
+    inner = f"<table><tr><td>{body}</td></tr></table>"
+    layout = f"<html><body><table><tr><td>导航</td><td>{inner}</td></tr></table></body></html>"
+    check_web_edition(report_of(layout.encode()))
+    data = """<html><body><p>附表</p><table>
+      <tr><th>序号</th><th>单位</th><th>任务</th></tr>
+      <tr><td rowspan="2">1</td><td>市财政局</td><td>甲</td></tr>
+      <tr><td>市发改委</td><td>乙</td></tr>
+      <tr><td colspan="2">合计</td><td>2项</td></tr></table></body></html>"""
+    (table,) = [b for b in html_blocks(data) if getattr(b, "rows", None)]
+    assert table.rows == [
+        ["序号", "单位", "任务"],
+        ["1", "市财政局", "甲"],
+        ["", "市发改委", "乙"],
+        ["合计", "", "2项"],
+    ]
+
+
+# --- Word tables as Word makes them ---------------------------------------------------------
+
+
+def test_merged_word_cells_keep_their_columns_and_an_empty_table_is_no_error():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("附表")
+    table = document.add_table(rows=4, cols=3)
+    values = [
+        ["序号", "单位", "任务"],
+        ["1", "市财政局", "甲"],
+        ["", "市发改委", "乙"],
+        ["合计", "", "2项"],
+    ]
+    for row, cells in zip(table.rows, values, strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    table.cell(1, 0).merge(table.cell(2, 0))  # 1 spans two rows
+    table.cell(3, 0).merge(table.cell(3, 1))  # 合计 spans two columns
+    empty = document.add_table(rows=1, cols=1)
+    empty._tbl.remove(empty.rows[0]._tr)  # a table left with no row at all
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = read_source(buffer.getvalue())
+    (rows,) = [b.rows for b in source.blocks if isinstance(b, TableRows)]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["序号", "单位", "任务"],
+        ["1", "市财政局", "甲"],
+        ["", "市发改委", "乙"],
+        ["合计", "", "2项"],
+    ]
+    assert "附表" in source.text()
+
+
+# --- PDF geometry that is not Chromium's ------------------------------------------------------
+
+
+def pdf_line(text, page, top, x0=90.0, x1=510.0, size=16.0, font="ABCDEF+FangSong"):
+    from documents.importer.sources import _Line
+
+    return _Line(
+        text=text, x0=x0, x1=x1, top=top, bottom=top + size, size=size, page=page, font=font
+    )
+
+
+def test_a_gb9704_folio_is_dropped_and_counted_and_a_cover_title_is_not_a_running_head():
+    from documents.importer.sources import _drop_running_heads
+
+    height = 842.0  # A4; GB/T 9704 puts the folio 7 mm under a text block ending at 262 mm
+    pages = []
+    for page in range(1, 5):
+        lines = [pdf_line("咸宁市人民政府公报", page, 40, size=9)]
+        if page == 1:
+            lines.append(pdf_line("咸宁市人民政府公报", page, 120, size=30))  # the cover's title
+        words = "加强城市绿化管理改善生态环境根据有关法律法规结合本市实际制定办法"
+        body = [words[(page * 7 + n) % 30 :] + words[: (page * 7 + n) % 30] for n in range(18)]
+        lines += [pdf_line(text, page, 150 + 30 * n) for n, text in enumerate(body)]
+        if page != 3:  # the folio of page 3 did not come through
+            lines.append(pdf_line(f"— {page + 4} —", page, 763, x0=280, x1=320, size=14))
+        pages.append(lines)
+    folios = _drop_running_heads(pages, [height] * 4)
+    assert folios == {1: 5, 2: 6, 3: 7, 4: 8}
+    assert [(line.text, line.size) for line in pages[0][:1]] == [("咸宁市人民政府公报", 30)]
+    # the cover's title stays, the running head goes
+    assert all("—" not in line.text for lines in pages for line in lines)
+    assert all(len(lines) == 18 for lines in pages[1:])
+
+
+def test_paragraphs_rejoin_across_mirrored_margins_and_font_subsets():
+    from documents.importer.sources import _pdf_blocks, font_name
+
+    def page_of(page: int, shift: float, font: str, texts: list[str], indent_first: bool):
+        lines = []
+        for n, text in enumerate(texts):
+            x0 = 90 + shift + (32 if indent_first and n == 0 else 0)
+            x1 = 505 + shift if n < len(texts) - 1 or page == 1 else 300 + shift
+            lines.append(pdf_line(text, page, 100 + 30 * n, x0=x0, x1=x1, font=font_name(font)))
+        return lines
+
+    odd = page_of(1, 0, "AAAAAA+FangSong", ["为了加强管理，"] + ["根据有关规定，"] * 6, True)
+    even = page_of(2, 24, "BBBBBB+FangSong", ["结合本市实际，"] * 6 + ["制定本办法。"], False)
+    (paragraph,) = _pdf_blocks([odd, even])
+    assert isinstance(paragraph, Paragraph)
+    assert paragraph.text.startswith("为了加强管理，根据有关规定，") and paragraph.text.endswith(
+        "制定本办法。"
+    )
