@@ -206,3 +206,15 @@ def test_an_editor_previews_drafts(client, editor):
     response = client.get(reverse("admin:documents_notice_preview", args=[notice.pk]))
     assert response.status_code == 200
     assert "尚未发布的草稿文件" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_admin_request_says_why_in_chinese(client):
+    from documents.tests.factories import EDITOR, make_issue, make_notice, make_staff_user
+
+    notice = make_notice(issue=make_issue(published=True))
+    client.force_login(make_staff_user(groups=[EDITOR]))
+    response = client.post(f"/admin/documents/notice/{notice.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "没有权限" in page and "审核发布" in page
