@@ -165,6 +165,14 @@ class Notice(models.Model):
         blank=True,
         help_text=_("如：主动公开、公开发布（印在成文日期下）"),
     )
+    normative = models.BooleanField(
+        _("行政规范性文件"),
+        default=False,
+        help_text=_("按规范性文件编号（如 咸政规〔2023〕1号）发布的文件。"),
+    )
+    # The 政府信息公开 page's fields (索引号, 主题分类) when the document was imported from one.
+    index_number = models.CharField(_("索引号"), max_length=60, blank=True)
+    topic = models.CharField(_("主题分类"), max_length=100, blank=True)
     signed_on = models.DateField(_("成文日期"), null=True, blank=True)
     effective_on = models.DateField(
         _("施行日期"), null=True, blank=True, help_text=_("留空表示自印发之日起施行。")
@@ -195,6 +203,10 @@ class Notice(models.Model):
     )
     validity_note = models.CharField(_("效力说明"), max_length=300, blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("每段一行。"))
+    # The parser's structure of the body, one entry per line of `body`:
+    # [{"kind": "article", "number": "第十四条", "anchor": "第十四条"}, …]
+    # (documents.outline); rebuilt by the same rules when staff edit the body.
+    structure = models.JSONField(_("正文结构"), default=list, blank=True, editable=False)
     # The grand total line its list prints (合计：事项 32 项、项目 36 个，总投资 619.53 亿元):
     # {"tasks": 32, "projects": 36, "investment_yi": "619.53"}; publishing checks the list still
     # adds up to it (documents.extensions: NoticeExtension.publication_problems).
@@ -224,7 +236,7 @@ class Notice(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(doc_number__isnull=True, year__isnull=True, serial__isnull=True)
-                    | Q(doc_number__isnull=False, year__isnull=False, serial__gte=1)
+                    | Q(doc_number__isnull=False, serial__gte=1)
                 ),
                 name="notice_doc_number_parts",
             ),
@@ -303,6 +315,7 @@ class Attachment(models.Model):
     label = models.CharField(_("附件编号"), max_length=20, help_text=_("如：附件1、附件3.1、附录"))
     title = models.CharField(_("标题"), max_length=500, blank=True)
     body = models.TextField(_("正文"), blank=True)
+    structure = models.JSONField(_("正文结构"), default=list, blank=True, editable=False)
 
     history = HistoricalRecords(verbose_name=_("附件修改记录"))
 

@@ -61,6 +61,12 @@ class Revision(ScheduledPublication):
     # (documents.services.PROPOSABLE_FIELDS says which fields).
     edits = models.JSONField(_("人工更正"), default=list, blank=True, editable=False)
     source_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    # The printed page of each line of `source` (a PDF's folios), so publishing keeps pages.
+    pages = models.JSONField(_("页码"), default=list, blank=True, editable=False)
+    # Single documents added to the issue, each parsed on its own when the revision is
+    # published: [{"name": "46号令.docx", "text": "…", "pages": [1, 1, …]}]. They add or
+    # update notices; nothing else of the issue is removed.
+    documents = models.JSONField(_("新增文件"), default=list, blank=True, editable=False)
     digest = models.CharField(_("文本摘要"), max_length=64, editable=False)
     status = models.CharField(
         _("状态"), max_length=16, choices=RevisionStatus, default=RevisionStatus.DRAFT
