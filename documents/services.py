@@ -150,22 +150,25 @@ def issue_import(
     dry_run: bool = False,
     user=None,
     source_name: str = "",
+    issue: tuple[int, int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportOutcome:
-    """Turn an issue's text into draft records (or only report on it, with `dry_run`).
+    """Turn an issue's file — or single documents for `issue` (year, number) — into draft
+    records (or only report on it, with `dry_run`).
 
     A new issue, or one not yet published, is written as a draft. An issue already published
-    is never written over: the text becomes a Revision beside it, which a 审核发布 user
-    publishes (`publish` does so at once, for those who may). One transaction: a failure
-    anywhere writes nothing. Raises ImportFormatError (a clear Chinese message) when the file
-    is not a readable issue of the gazette or collides with what is stored (another issue's
-    numbers, another issue's document number, impossible dates), also on a dry run; and
-    PermissionDenied when `publish` is asked by a user who cannot publish.
+    (or scheduled) is never written over: a whole text becomes a Revision beside it, single
+    documents go into its draft revision; a 审核发布 user publishes it (`publish` does so at
+    once, for those who may). Single documents add or update notices of the issue and remove
+    nothing. One transaction: a failure anywhere writes nothing. Raises ImportFormatError (a
+    clear Chinese message) when the file is not readable, states another issue than `issue`,
+    names none and `issue` is not given, is for an issue that does not exist (except on a dry
+    run), or collides with what is stored (another issue's numbers, another issue's document
+    number, impossible dates), also on a dry run; and PermissionDenied when `publish` is asked
+    by a user who cannot publish.
     """
     from documents.importer import build_report, parse_issue
-    from documents.importer.changes import change_set, preview_load
     from documents.importer.checks import import_conflicts, target_issue
-    from documents.importer.loader import load_issue
     from documents.importer.sources import read_source
 
     if publish and not dry_run:
@@ -173,16 +176,49 @@ def issue_import(
     say = progress or (lambda message: None)
     say("读取文件…")
     source = read_source(data)
-    text = source.text()
+    text, pages = source.text(), source.pages()
     say("解析文件结构…")
-    parsed = parse_issue(text, pages=source.pages())
+    parsed = parse_issue(text, pages=pages, issue=issue)
+    target = target_issue(parsed)
+    if parsed.documents_only and target is None and not dry_run:
+        raise ImportFormatError(
+            f"{parsed.year}年第{parsed.number}号还没有建立：请先导入这一期的公报"
+            "（或在后台新建该期），再添加单篇文件。"
+        )
     conflicts = import_conflicts(parsed)
     if conflicts:
         raise ImportFormatError("本文本与已有内容冲突，未写入任何数据：" + "；".join(conflicts))
     report = build_report(parsed)
-    target = target_issue(parsed)
-    if target is not None and target.is_published:
-        say("比较与已发布刊期的差异…")
+    if target is not None and (target.is_published or _scheduled_for_others(target, user)):
+        return _import_as_revision(
+            parsed, report, target, text=text, pages=pages, source_name=source_name,
+            user=user, publish=publish, dry_run=dry_run, say=say,
+        )  # fmt: skip
+    if dry_run:
+        return ImportOutcome(report=report, issue=target)
+    return _import_as_draft(parsed, report, target, user=user, publish=publish, say=say)
+
+
+def _scheduled_for_others(issue: Issue, user) -> bool:
+    """Single documents for an issue a publisher scheduled go into a revision unless the user
+    may publish (a whole text is refused: `_import_as_draft`)."""
+    return bool(issue.scheduled_by_id) and not can_publish(user)
+
+
+def _import_as_revision(
+    parsed, report, target: Issue, *, text, pages, source_name, user, publish, dry_run, say
+) -> ImportOutcome:
+    """A text of a published issue becomes a new revision; single documents join the issue's
+    draft revision (one is made when there is none). The changes are previewed against the
+    issue as it is."""
+    from documents.importer.changes import change_set, preview_load
+
+    if not parsed.documents_only and not target.is_published:
+        raise ImportFormatError(
+            f"{target} 已由审核发布人员定时发布，不能再导入新文本：请先请其取消定时。"
+        )
+    say("比较与已发布刊期的差异…")
+    if not parsed.documents_only:
         changes = change_set(preview_load(parsed))
         if dry_run:
             return ImportOutcome(report=report, issue=target, changes=changes)
@@ -190,6 +226,7 @@ def issue_import(
             revision = Revision.objects.create(
                 issue=target,
                 source=text,
+                pages=pages or [],
                 source_name=source_name[:255],
                 created_by=_staff(user),
                 changes=changes.as_dict(),
@@ -199,8 +236,54 @@ def issue_import(
                 revision_publish(revision=revision, user=user)
                 revision.refresh_from_db()
         return ImportOutcome(report=report, issue=target, revision=revision, changes=changes)
-    if dry_run:
-        return ImportOutcome(report=report, issue=target)
+    with transaction.atomic():
+        revision = _draft_revision(target, user)
+        document = {"name": source_name[:255], "text": text, "pages": pages or []}
+        revision.documents = [
+            *(d for d in revision.documents if not _same_document(d, document, parsed)),
+            document,
+        ]
+        revision.warnings = [*revision.warnings, *report["warnings"]]
+        revision.save()
+        changes = revision_preview(revision)
+        if dry_run:
+            transaction.set_rollback(True)
+            return ImportOutcome(report=report, issue=target, changes=changes)
+        revision.changes = changes.as_dict()
+        revision.save(update_fields=["changes"])
+        if publish:
+            revision_publish(revision=revision, user=user)
+            revision.refresh_from_db()
+    return ImportOutcome(report=report, issue=target, revision=revision, changes=changes)
+
+
+def _draft_revision(issue: Issue, user) -> Revision:
+    """The issue's open draft revision that no publisher has scheduled, or a new one."""
+    drafts = Revision.objects.select_for_update().filter(
+        issue=issue, status=RevisionStatus.DRAFT, scheduled_by__isnull=True
+    )
+    return drafts.order_by("-created_at").first() or Revision(
+        issue=issue, source="", created_by=_staff(user)
+    )
+
+
+def _same_document(stored: dict, new: dict, parsed) -> bool:
+    """A document added again (same file name, or the same numbers) replaces the earlier copy."""
+    from documents.importer import parse_issue
+
+    if stored.get("name") and stored.get("name") == new.get("name"):
+        return True
+    try:
+        earlier = parse_issue(stored["text"], issue=(parsed.year, parsed.number))
+    except ImportFormatError:
+        return False
+    numbers = set(parsed.doc_numbers())
+    return bool(numbers) and numbers == set(earlier.doc_numbers())
+
+
+def _import_as_draft(parsed, report, target: Issue | None, *, user, publish, say) -> ImportOutcome:
+    from documents.importer.loader import load_issue
+
     with transaction.atomic():
         if target is not None:  # read again under a lock: it may have changed since
             current = Issue.objects.select_for_update().get(pk=target.pk)
@@ -215,8 +298,12 @@ def issue_import(
                 )
         result = load_issue(parsed, progress=say)
         assert result.issue is not None
-        if result.changed or result.issue.import_warnings != report["warnings"]:
-            _store_warnings(result.issue, report["warnings"])
+        warnings = report["warnings"]
+        if parsed.documents_only:  # the issue's own warnings stay, the documents' join them
+            old = result.issue.import_warnings
+            warnings = [*old, *(w for w in warnings if w not in old)]
+        if result.changed or result.issue.import_warnings != warnings:
+            _store_warnings(result.issue, warnings)
         if publish:
             result.issue = issue_publish(issue=result.issue, user=user)
         if result.changed:
@@ -332,10 +419,21 @@ def _apply_revision(revision: Revision, *, index: bool = True):
     from documents.importer import build_report, parse_issue
     from documents.importer.checks import import_conflicts, target_issue
     from documents.importer.loader import LoadResult, RowChange, load_issue
+    from documents.importer.structure import rebuilt_structure
     from documents.search import index_notices
 
-    if revision.source:
-        parsed = parse_issue(revision.source)
+    result = LoadResult(record=True, issue=revision.issue)
+    issue = revision.issue
+    texts: list[tuple[str, list, tuple[int, int] | None]] = (
+        [(revision.source, revision.pages, None)] if revision.source else []
+    )
+    texts += [
+        (document["text"], document.get("pages"), (issue.year, issue.number))
+        for document in revision.documents
+    ]
+    warnings: list[str] = []
+    for text, pages, documents_for in texts:
+        parsed = parse_issue(text, pages=pages or None, issue=documents_for)
         if target_issue(parsed) != revision.issue:
             raise PublicationRefused(
                 [f"修订稿的文本是{parsed.year}年第{parsed.number}号，不是{revision.issue}。"]
@@ -343,15 +441,18 @@ def _apply_revision(revision: Revision, *, index: bool = True):
         conflicts = import_conflicts(parsed)
         if conflicts:
             raise PublicationRefused(conflicts)
-        result = load_issue(
+        loaded = load_issue(
             parsed, record=True, keep_hand_edits=revision.keep_hand_edits, index=index
         )
-        warnings = build_report(parsed)["warnings"]
-        issue = Issue.objects.get(pk=revision.issue.pk)
+        result.merge(loaded)
+        warnings += [w for w in build_report(parsed)["warnings"] if w not in warnings]
+    if texts:
+        issue = Issue.objects.get(pk=issue.pk)
+        if not revision.source:  # documents only: the issue's own warnings stay
+            old = issue.import_warnings
+            warnings = [*old, *(w for w in warnings if w not in old)]
         if warnings != issue.import_warnings:
             _store_warnings(issue, warnings)
-    else:
-        result = LoadResult(record=True, issue=revision.issue)
     edited = []
     for edit in revision.edits:
         model = _proposable(edit["model"])
@@ -367,11 +468,15 @@ def _apply_revision(revision: Revision, *, index: bool = True):
             before = copy.copy(row)
             for name, (_old, value) in fields.items():
                 setattr(row, name, value)
+            update = list(fields)
+            if "body" in fields and isinstance(row, Notice | Attachment):
+                row.structure = rebuilt_structure(before.body, before.structure, row.body)
+                update.append("structure")
             set_change_reason(row, HAND_EDIT)
-            row.save(update_fields=list(fields))
+            row.save(update_fields=update)
             result.changes.append(RowChange(model, "updated", row, fields, before))
             result.count(model, "updated")
-            edited.append(row.pk if model is Notice else row.notice_id)
+            edited.append(row.pk if model is Notice else row.serializable_value("notice"))
     if index:
         index_notices(edited)
     return result

@@ -17,6 +17,12 @@ urlpatterns = [
         views.table_csv,
         name="notice_table_csv",
     ),
+    # Before the number's own route, whose <path:> would take the anchor as part of the number.
+    path(
+        "d/<path:number>/<str:anchor>/",
+        views.doc_number_anchor_redirect,
+        name="doc_number_anchor_redirect",
+    ),
     path("d/<path:number>/", views.doc_number_redirect, name="doc_number_redirect"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),

@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import quote
 
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,8 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
-from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.docnumbers import DocNumberError, is_doc_number, parse_doc_number
 from documents.extensions import extension_context
+from documents.importer.structure import find_anchor
 from documents.models import (
     Citation,
     Issue,
@@ -186,6 +188,26 @@ def doc_number_redirect(request, number: str):
     if notice is None:
         raise Http404(f"本站未收录发文字号为 {canonical} 的文件。")
     return redirect(notice, permanent=False)
+
+
+def doc_number_anchor_redirect(request, number: str, anchor: str):
+    """/d/<number>/<anchor>/: a permalink to an article, chapter, heading, attachment or table
+    of a notice (第十四条, 第二章, 一-（二）, 附件2, 表-3; 第14条 finds 第十四条), by its number
+    typed in any form; 404 if the notice has no such part."""
+    notice = Notice.objects.published().with_doc_number(number).first()
+    if notice is None:
+        # The whole path may be one number typed with slashes; else the number's own 404.
+        whole = f"{number}/{anchor}"
+        return doc_number_redirect(request, whole if is_doc_number(whole) else number)
+    anchors = [
+        *notice.outline().anchors,
+        *(name for item in notice.attachments.all() for name in item.outline().anchors),
+        *(f"表-{table.order}" for table in notice.tables.all()),
+    ]
+    found = find_anchor(anchors, anchor)
+    if found is None:
+        raise Http404(f"{notice.doc_number} 中没有“{anchor[:40]}”。")
+    return redirect(f"{notice.get_absolute_url()}#{quote(found, safe='')}")
 
 
 class SearchView(TemplateView):

@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from documents import city as city_profile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -378,18 +380,15 @@ LOGGING = {
 
 # --- The gazette ------------------------------------------------------------------------------
 
-GAZETTE_NAME = "咸宁市人民政府公报"
-GAZETTE_NAME_EN = "Gazette of the People's Government of Xianning City"
+# The city whose gazette this is (documents/city.py): GAZETTE_CITY names its profile,
+# documents/cities/<name>.toml or a path; 咸宁市 when unset. Its name, masthead, counties, zones,
+# issuers and seeded units come from there, not from code.
+GAZETTE_CITY = city_profile.current()
+GAZETTE_NAME = GAZETTE_CITY.gazette_name
+GAZETTE_NAME_EN = GAZETTE_CITY.gazette_name_en
 # The standing masthead printed in every issue; the footer shows it (an issue's own masthead,
 # when entered, wins on that issue's pages).
-GAZETTE_MASTHEAD = {
-    "sponsor": "咸宁市人民政府",
-    "publisher": "咸宁市人民政府办公室",
-    "address": "咸宁温泉双鹤路 16 号",
-    "postcode": "437100",
-    "phone": "0715-8126116",
-    "email": "xnxinxi8126116@163.com",
-}
+GAZETTE_MASTHEAD = dict(GAZETTE_CITY.masthead)
 # What apps built on notices add to documents' pages and importer (documents.extensions):
 # documents imports none of them, so this list is the whole of what it calls.
 GAZETTE_NOTICE_EXTENSIONS = ["projects.extension.ProjectLists"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +22,12 @@ from documents.admin.base import (
     SearchIndexMixin,
 )
 from documents.audit import issue_history
-from documents.forms import IssueImportConfirmForm, IssueImportForm
+from documents.forms import (
+    AddDocumentsConfirmForm,
+    AddDocumentsForm,
+    IssueImportConfirmForm,
+    IssueImportForm,
+)
 from documents.importer.records import ImportFormatError
 from documents.models import (
     Issue,
@@ -71,6 +77,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
         "warnings_display",
         "preview_link",
         "changes_link",
+        "add_documents_link",
     ]
     fieldsets = [
         (None, {"fields": [("year", "number", "total_number"), "published_on", "pdf"]}),
@@ -94,7 +101,7 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                     "publish_at",
                     ("withdrawn_at", "withdrawn_reason"),
                     "warnings_display",
-                    ("preview_link", "changes_link"),
+                    ("preview_link", "changes_link", "add_documents_link"),
                 ]
             },
         ),
@@ -156,6 +163,11 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
                 name="documents_issue_import",
             ),
             path(
+                "<int:pk>/add-documents/",
+                self.admin_site.admin_view(self.add_documents_view),
+                name="documents_issue_add_documents",
+            ),
+            path(
                 "<int:pk>/changes/",
                 self.admin_site.admin_view(self.changes_view),
                 name="documents_issue_changes",
@@ -183,6 +195,85 @@ class IssueAdmin(SearchIndexMixin, PublishedLockMixin, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:documents_issue_changes", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("本期全部内容的修改记录"))
+
+    @admin.display(description=_("添加文件"))
+    def add_documents_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:documents_issue_add_documents", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("向本期添加单篇文件（可多件）"))
+
+    def add_documents_view(self, request, pk: int):
+        """Single documents (Word, PDF, web pages) into this issue: a report per file first;
+        on confirmation a draft issue gets them as drafts, a published one in its draft
+        revision (published by 审核发布 staff). All files or none."""
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("向 %(issue)s 添加文件") % {"issue": issue},
+            "issue": issue,
+        }
+        ref = (issue.year, issue.number)
+        if request.method == "POST" and "digests" in request.POST:
+            confirm = AddDocumentsConfirmForm(request.POST)
+            if not confirm.is_valid():
+                context["errors"] = confirm.non_field_errors()
+                context["form"] = AddDocumentsForm()
+                return TemplateResponse(
+                    request, "admin/documents/issue/add_documents.html", context
+                )
+            try:
+                with transaction.atomic():  # every file or none
+                    outcomes = [
+                        issue_import(data=data, user=request.user, source_name=name, issue=ref)
+                        for name, data in confirm.files_data
+                    ]
+            except (ImportFormatError, PermissionDenied, ValidationError) as error:
+                messages_ = getattr(error, "messages", [str(error)])
+                self.message_user(request, "；".join(messages_), messages.ERROR)
+                return redirect("admin:documents_issue_add_documents", issue.pk)
+            revision = next((o.revision for o in outcomes if o.revision is not None), None)
+            if revision is not None:
+                self.message_user(
+                    request,
+                    _("本期已发布：文件已加入修订稿，公开页面没有改动。请核对后提交审核。"),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:documents_revision_change", revision.pk)
+            self.message_user(
+                request,
+                _("已添加 %(n)d 件文件为草稿，请逐件核对。") % {"n": len(outcomes)},
+                messages.SUCCESS,
+            )
+            return redirect("admin:documents_issue_change", issue.pk)
+        form = AddDocumentsForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            previews, failed = [], False
+            for name, data in form.cleaned_data["documents"]:
+                try:
+                    outcome = issue_import(data=data, dry_run=True, user=request.user, issue=ref)
+                except (ImportFormatError, PermissionDenied) as error:
+                    previews.append({"name": name, "error": str(error)})
+                    failed = True
+                else:
+                    previews.append(
+                        {"name": name, "report": outcome.report, "changes": outcome.changes}
+                    )
+            context.update(previews=previews, failed=failed)
+            if not failed:
+                stored = form.store()
+                context.update(
+                    digests=",".join(digest for _name, digest in stored),
+                    names="/".join(name for name, _digest in stored),
+                )
+            return TemplateResponse(
+                request, "admin/documents/issue/add_documents_preview.html", context
+            )
+        context["form"] = form
+        return TemplateResponse(request, "admin/documents/issue/add_documents.html", context)
 
     def import_view(self, request):
         """Upload an issue's text, see the report, confirm to create the drafts."""

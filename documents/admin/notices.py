@@ -21,6 +21,7 @@ from documents.admin.base import (
 )
 from documents.audit import TRASH_DAYS, notice_restore, trash
 from documents.docnumbers import is_doc_number, parse_doc_number
+from documents.importer.structure import rebuilt_structure
 from documents.models import (
     Attachment,
     Citation,
@@ -31,6 +32,15 @@ from documents.models import (
 from documents.views import NoticeDetailView
 
 # --- Notices ----------------------------------------------------------------------------------
+
+
+def _restructure(form) -> None:
+    """A body staff changed gets its structure again by the parser's rules (the enclosed
+    title the import found is kept while its line is there), so the page shows the new text
+    the way an import of it would."""
+    if "body" in form.changed_data:
+        row = form.instance
+        row.structure = rebuilt_structure(form.initial.get("body") or "", row.structure, row.body)
 
 
 class AttachmentInline(PublishedLockMixin, admin.StackedInline):
@@ -124,6 +134,16 @@ class NoticeAdmin(ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, 
         CitationInline,
         LeadingGroupInline,
     ]
+
+    def save_model(self, request, obj, form, change):
+        _restructure(form)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            for inline_form in formset.forms:
+                _restructure(inline_form)
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("刊期状态"), ordering="issue__status")
     def issue_status(self, obj):

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from documents.admin.base import ContentChangedMixin
@@ -48,8 +48,16 @@ class RevisionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["issue", "created_by"]
     search_fields = ["issue__year", "issue__total_number", "note"]
-    fields = ["issue", "status", "source_name", "note", "keep_hand_edits", "publish_at"]
-    readonly_fields = ["issue", "status", "source_name"]
+    fields = [
+        "issue",
+        "status",
+        "source_name",
+        "documents_display",
+        "note",
+        "keep_hand_edits",
+        "publish_at",
+    ]
+    readonly_fields = ["issue", "status", "source_name", "documents_display"]
     change_form_template = "admin/documents/revision/change_form.html"
     view_on_site = False  # a revision has no public page (its URL is this admin page)
 
@@ -58,6 +66,14 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # kept as the record of what was proposed; discard it instead
+
+    @admin.display(description=_("新增文件"))
+    def documents_display(self, obj):
+        """The single documents the revision adds or updates, by file name."""
+        if not obj or not obj.documents:
+            return "—"
+        names = ((d.get("name") or _("（无文件名）"),) for d in obj.documents)
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", names))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .groups import MemberRun, collect_member_run, is_member_line, is_role_line
+from .groups import MemberRun, collect_member_run, is_member_line, is_role_line, starts_roster
 from .records import Block, ParsedTable
 from .tables import parse_table
 from .text import DATE_LINE_RE, join_wrapped, similarity, squash, strip_spaces
@@ -29,12 +29,20 @@ __all__ = [
 
 _CN = "一二三四五六七八九十百零〇"
 _CHAPTER_RE = re.compile(rf"^第\s*(?P<num>[{_CN}\d]+)\s*章\s*(?P<text>.*)$")
+_SECTION_RE = re.compile(rf"^第\s*(?P<num>[{_CN}\d]+)\s*节\s*(?P<text>.*)$")
 # The extraction sometimes garbles 条 into 第 (第一第, 第二十八第).
 _ARTICLE_RE = re.compile(rf"^第\s*(?P<num>[{_CN}\d]+)\s*[条第](?![{_CN}\d])\s*(?P<text>.*)$")
 _HEADING1_RE = re.compile(r"^(?P<num>[一二三四五六七八九十百]+)\s*、\s*(?P<text>.*)$")
 _HEADING2_RE = re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十百]+)\s*[）)]\s*(?P<text>.*)$")
 _HEADING3_RE = re.compile(r"^(?P<num>\d{1,2})\s*[.．、](?![\d.．])\s*(?P<text>.*)$")
-_HEADING_RES = (_CHAPTER_RE, _ARTICLE_RE, _HEADING1_RE, _HEADING2_RE, _HEADING3_RE)
+_HEADING_RES = (
+    _CHAPTER_RE,
+    _SECTION_RE,
+    _ARTICLE_RE,
+    _HEADING1_RE,
+    _HEADING2_RE,
+    _HEADING3_RE,
+)
 
 LABEL_RE = re.compile(
     r"^\s*(?P<word>附\s*件|附\s*录)\s*(?P<num>\d{1,2}(?:\s*[.．\-－—]\s*\d{1,2})?)?\s*$"
@@ -48,6 +56,7 @@ _OPEN_END_RE = re.compile(r"[：:，,]$")
 _LABEL_SEPARATOR_RE = re.compile(r"[.．\-－—]")
 _MIN_WRAPPED_LINE = 15
 _MAX_TITLE = 120
+_MAX_SECTION = 30  # a 第N节 heading; a longer line is a sentence that starts so
 _MAX_ATTACHMENT_TITLE = 80
 _MAX_SHORT_HEADING = 30
 _MAX_HEADING_REMAINDER = 12
@@ -88,10 +97,12 @@ def is_structural(line: str) -> bool:
 
 
 def classify_block(text: str) -> Block:
-    """A paragraph's heading level: 第N章, 第N条 (also the garbled 第N第), 一、 （一） 1."""
+    """A paragraph's heading level: 第N章, 第N节, 第N条 (also the garbled 第N第), 一、 （一） 1."""
     text = squash(text)
     if match := _CHAPTER_RE.match(text):
         return Block("chapter", f"第{match['num']}章", squash(match["text"]))
+    if (match := _SECTION_RE.match(text)) and len(text) <= _MAX_SECTION and is_title_like(text):
+        return Block("section", f"第{match['num']}节", squash(match["text"]))
     if match := _ARTICLE_RE.match(text):
         return Block("article", f"第{match['num']}条", match["text"])
     if match := _HEADING1_RE.match(text):
@@ -189,7 +200,8 @@ def parse_body(lines: list[str]) -> list[Block | MemberRun | ParsedTable]:
     Reads: lines (blank lines separate paragraphs and pages). Writes: Blocks with their
     heading level (``一、`` heading1, ``（一）``/``(一)`` heading2, ``1.``/``1．`` heading3,
     ``第N章`` chapter, ``第N条`` article — also when garbled as ``第N第`` — else paragraph),
-    wrapped lines joined; member runs (``组 长：…`` and the lines after it); tables (runs of
+    wrapped lines joined; member runs (``组 长：…`` and the lines after it, or a roster of
+    ``name    position`` lines without role labels); tables (runs of
     tab-separated lines, across blank lines and page breaks; a line without a tab directly
     under a row and followed by more rows continues that row).
     """
@@ -200,7 +212,7 @@ def parse_body(lines: list[str]) -> list[Block | MemberRun | ParsedTable]:
         if not line.strip():
             index += 1
             continue
-        if is_role_line(line):
+        if is_role_line(line) or starts_roster(lines, index):
             index, run = collect_member_run(lines, index)
             items.append(run)
             continue

@@ -47,12 +47,13 @@ def import_conflicts(parsed: ParsedIssue) -> list[str]:
             f"发文字号 {notice.doc_number} 已由 {notice.issue} 的《{notice.title}》使用："
             "同一文件不能收入两期，请核对字号或先在后台处理那件文件。"
         )
+    published = parsed.published_on or (issue.published_on if issue is not None else None)
     for parsed_notice in parsed.notices:
         signed = parsed_notice.signed_on
-        if signed and parsed.published_on and signed > parsed.published_on:
+        if signed and published and signed > published:
             problems.append(
                 f"《{parsed_notice.title}》的成文日期 {signed:%Y年%m月%d日} 晚于本期出版日期 "
-                f"{parsed.published_on:%Y年%m月%d日}：请核对日期。"
+                f"{published:%Y年%m月%d日}：请核对日期。"
             )
     return problems
 

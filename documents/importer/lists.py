@@ -1,4 +1,5 @@
-"""Stages 10 and 11: project/task lists, tasks in running text, and unit names.
+"""Stages 10 and 11: project/task lists, other tables of tasks, tasks in running text, and unit
+names.
 
 A list (``…事项和项目责任清单``) is a table whose rows are, in order: a grand total line
 (``合计：事项 32 项、项目 36 个，总投资 619.53 亿元。``), section lines (``一、推动降碳减污协同增效
@@ -6,6 +7,10 @@ A list (``…事项和项目责任清单``) is a table whose rows are, in order:
 亿元）``) and numbered rows. The extraction misplaces cells (a deadline glued to the units in
 one cell, columns shifted on some pages), so rows are read by what each cell looks like, not
 only by the column it is in. Printed counts and subtotals are checked against the rows.
+
+Any other table with a unit column (牵头单位, 责任部门, 配合单位 …) and a column naming the row's
+task (应用项目, 工作任务, 事项 …) is a table of tasks (``序号 应用项目 建设内容 牵头单位 责任单位
+完成时间``): there the header says which column is which, and each row is read by its columns.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .places import places
 from .records import (
     UNIT_ROLES,
     Block,
@@ -28,29 +34,24 @@ from .records import (
 from .text import collapse_spaces, join_wrapped, match_key, split_outside_brackets, squash
 
 __all__ = [
-    "COUNTIES",
     "ListResult",
     "extract_text_tasks",
     "format_yi",
     "is_project_list",
+    "is_task_table",
     "locate_project",
     "parse_project_list",
+    "parse_task_table",
     "parse_unit_parenthetical",
+    "read_list",
     "split_unit_names",
 ]
 
-#: The counties and districts of Xianning (and the development zone), as locations.
-COUNTIES = ("咸安区", "嘉鱼县", "赤壁市", "通城县", "崇阳县", "通山县", "咸宁高新区")
-_SHORT_COUNTY_NAMES = {name[:2]: name for name in COUNTIES[:6]} | {"高新区": "咸宁高新区"}
-_COUNTY_GOVERNMENT_RE = re.compile(r"^(咸安区|嘉鱼县|赤壁市|通城县|崇阳县|通山县)(?:人民)?政府$")
-_ZONE_RE = re.compile(r"^咸宁高新区(?:管委会|管理委员会)$")
-_COUNTY_IN_NAME_RE = re.compile("|".join(sorted([*COUNTIES, *_SHORT_COUNTY_NAMES], key=len)[::-1]))
 
 _UNIT_SUFFIX_RE = re.compile(
     r"(?:局|委|办|院|部|行|厅|署|会|中心|政府|集团|公司|支队|大队|站|所|台|社|馆|校|机构|单位|"
     r"部门|队|处|室|联|团|海关|办事处|联络处|党校|报社)$"
 )
-_UNIT_PREFIX_RE = re.compile(r"^(?:市|省|各|咸宁|湖北|中国|国家|团市委|" + "|".join(COUNTIES) + ")")
 _BARE_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,5}[县市区]$")
 _GOVERNMENT_SUFFIX_RE = re.compile(r"(人民政府|政府|管委会)$")
 _LIST_NOTE_RE = re.compile(r"以下|均需|不再")
@@ -119,7 +120,7 @@ def _split_on_spaces(part: str) -> list[str]:
         return []
     names = [tokens[0]]
     for token in tokens[1:]:
-        if _UNIT_SUFFIX_RE.search(names[-1]) and _UNIT_PREFIX_RE.match(token):
+        if _UNIT_SUFFIX_RE.search(names[-1]) and places().unit_start_re.match(token):
             names.append(token)
         else:
             names[-1] = join_wrapped(names[-1], token)  # a space the wrapping left in a name
@@ -393,13 +394,14 @@ def _canonical_row(item: _Item, is_project: bool, width: int) -> list[str]:
 def locate_project(responsible: list[str], name: str) -> str | None:
     """The county or district a project is in: from a responsible county government (or the
     development zone's committee), else from the one county its name mentions, else None."""
+    known = places()
     for unit in responsible:
-        if match := _COUNTY_GOVERNMENT_RE.match(unit):
+        if match := known.county_government_re.match(unit):
             return match.group(1)
-        if _ZONE_RE.match(unit):
-            return "咸宁高新区"
+        if zone := known.zone_of(unit):
+            return zone
     found = {
-        _SHORT_COUNTY_NAMES.get(match, match) for match in _COUNTY_IN_NAME_RE.findall(name or "")
+        known.short_names.get(match, match) for match in known.place_in_name_re.findall(name or "")
     }
     return found.pop() if len(found) == 1 else None
 
@@ -469,6 +471,195 @@ def _check_figures(result: ListResult, where: str) -> None:
             f"{where}合计：印有总投资{format_yi(totals.investment_yi)}亿元，"
             f"各项目合计{format_yi(total)}亿元"
         )
+
+
+# --- Other tables of tasks ----------------------------------------------------------------------
+
+#: What a column's header says it holds. Role columns are matched in this order (牵头责任单位
+#: leads); a column about people (牵头领导, 责任单位负责人, 联系人) is not a unit column.
+_ROLE_HEADERS = (
+    (
+        UNIT_ROLES["牵头单位"],
+        re.compile(r"牵头(?:责任)?(?:单位|部门|处室)|^牵头$|主[办责](?:单位|部门)"),
+    ),
+    (
+        UNIT_ROLES["配合单位"],
+        re.compile(r"配合(?:责任)?(?:单位|部门|处室)|^配合$|协[办同作助](?:单位|部门)|参与单位"),
+    ),
+    (
+        UNIT_ROLES["责任单位"],
+        re.compile(r"责任(?:单位|部门|主体|处室|科室)|实施(?:单位|主体)|承[办担](?:单位|部门)"),
+    ),
+)
+_PERSON_HEADER_RE = re.compile(r"领导|负责人|责任人|联系人|联系方式|电话")
+_TASK_HEADER_RE = re.compile(
+    r"任务|事项|工作|措施|举措|项目名称|^(?:应用|建设|具体|子)?项目$|场景名称|^名称$"
+)
+_DUE_HEADER_RE = re.compile(r"时限|时间|期限|年限|节点")
+_DUE_PREFERRED_RE = re.compile(r"完成|办结|截止|竣工")
+_NOT_DUE_HEADER_RE = re.compile(r"开工|开始|启动|起始")
+_CATEGORY_HEADER_RE = re.compile(r"^(?:领域|类别|分类|板块|方面|专题)$")
+_NOTE_HEADER_RE = re.compile(r"^(?:备注|说明)$")
+_SUBTOTAL_RE = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)")
+_HEADING_RE = re.compile(
+    rf"^(?:(?P<num>[{_CN_NUM}]+)\s*[、.．]|[（(]\s*(?P<sub>[{_CN_NUM}]+)\s*[）)]|"
+    rf"第(?P<part>[{_CN_NUM}]+)(?:部分|篇|章|节))?\s*(?P<title>.+?)\s*"
+    r"(?:[（(]\s*牵头单位\s*[：:]\s*(?P<lead>[^）)]+?)\s*[）)])?\s*[。.]?$"
+)
+_SERIAL_NUMBER_RE = re.compile(r"^\d{1,3}$")
+_DEADLINE_IN_TEXT_RE = re.compile(rf"{_DEADLINE}前?")  # 2023年6月底前
+_MAX_HEADING = 60
+_MAX_DEADLINE = 50  # what Task.deadline_text holds
+
+
+@dataclass
+class _Columns:
+    """Which column of a table of tasks holds what (indexes into its header)."""
+
+    serial: int | None
+    category: int | None
+    texts: list[int]  # the task's column, then those whose text goes to the measures
+    units: list[tuple[int, str]]  # (column, role)
+    deadline: int | None
+
+
+def _task_columns(header: list[str]) -> _Columns | None:
+    keys = [match_key(cell) for cell in header]
+    units: list[tuple[int, str]] = []
+    serial = category = deadline = None
+    texts: list[int] = []
+    for index, key in enumerate(keys):
+        if not key or _NOTE_HEADER_RE.match(key):
+            continue
+        role = next((role for role, pattern in _ROLE_HEADERS if pattern.search(key)), None)
+        if role and not _PERSON_HEADER_RE.search(key):
+            units.append((index, role))
+        elif index == 0 and key in ("序号", "编号", "序"):
+            serial = index
+        elif _CATEGORY_HEADER_RE.match(key) and category is None:
+            category = index
+        elif _DUE_HEADER_RE.search(key) and not _names_task(key):
+            if _NOT_DUE_HEADER_RE.search(key):  # 计划开工时间: when it starts, not a deadline
+                continue
+            preferred = deadline is None or (
+                _DUE_PREFERRED_RE.search(key) and not _DUE_PREFERRED_RE.search(keys[deadline])
+            )
+            deadline = index if preferred else deadline
+        elif not _PERSON_HEADER_RE.search(key):
+            texts.append(index)
+    task = next((index for index in texts if _names_task(keys[index])), None)
+    if not units or task is None:
+        return None
+    texts.remove(task)
+    return _Columns(serial, category, [task, *texts], units, deadline)
+
+
+def _names_task(key: str) -> bool:
+    """Whether a header names a row's task (工作任务, 应用项目), not a unit (工作单位)."""
+    return bool(_TASK_HEADER_RE.search(key)) and not key.endswith(("单位", "部门"))
+
+
+def is_task_table(table: ParsedTable) -> bool:
+    """A table of tasks that is not a project list: its header names a unit column (牵头单位,
+    责任部门, 配合单位 …) and a column naming each row's task (应用项目, 工作任务, 事项 …)."""
+    return not is_project_list(table) and _task_columns(table.header) is not None
+
+
+def parse_task_table(table: ParsedTable, attachment: str = "") -> ListResult:
+    """Read a table of tasks into sections and tasks, by its header's columns.
+
+    Reads: a ParsedTable that is_task_table (left as it is). Writes: a ListResult with a task
+    per data row: content from the task's column (the first text column when that is empty),
+    measures from the other text columns (one line each; a 备注 is left out), units from each
+    unit column in the role its header names (split_unit_names), the deadline as the list
+    parser reads it. A row holding one short cell (``一、数字政府``, ``（二）数字经济（牵头单位：
+    市发改委）``) starts a section, as does a new value in a 领域/类别 column; a 合计/小计 row is
+    skipped; so, with a warning, is a row with nothing in its text columns.
+    """
+    result = ListResult()
+    columns = _task_columns(table.header)
+    if columns is None:
+        return result
+    where = attachment or "表格"
+    section: ParsedListSection | None = None
+    for row in table.rows:
+        filled = [cell for cell in row if cell]
+        if not filled or _SUBTOTAL_RE.match(squash(filled[0])):
+            continue
+        if len(filled) == 1 and not _NUMBER_RE.match(filled[0]):
+            heading = squash(filled[0])
+            match = _HEADING_RE.match(heading)
+            if len(heading) > _MAX_HEADING or heading.startswith("注") or match is None:
+                result.warnings.append(f"{where}中有一行无法识别，已跳过：“{heading[:40]}”")
+                continue
+            number = match["num"] or match["sub"] or match["part"] or ""
+            lead = split_unit_names(match["lead"]) if match["lead"] else []
+            section = _new_section(result, attachment, number, match["title"], lead)
+            continue
+        category = squash(row[columns.category]) if columns.category is not None else ""
+        if category and (section is None or category != section.title):
+            section = _new_section(result, attachment, "", category, [])
+        texts = [row[index].strip() for index in columns.texts if row[index].strip()]
+        if not texts:
+            result.warnings.append(
+                f"{where}中有一行没有事项内容，已跳过：“{squash(filled[0])[:40]}”"
+            )
+            continue
+        if section is None:
+            section = _new_section(result, attachment, "", "", [])
+        _add_table_task(result, section, row, columns, texts)
+    return result
+
+
+def _add_table_task(
+    result: ListResult,
+    section: ParsedListSection,
+    row: list[str],
+    columns: _Columns,
+    texts: list[str],
+) -> None:
+    serial = squash(row[columns.serial]).rstrip(".．、") if columns.serial is not None else ""
+    taken = [task.number for task in result.tasks if task.section_order == section.order]
+    printed = int(serial) if _SERIAL_NUMBER_RE.match(serial) else 0  # not ①, not 2023001
+    number = _unique_number(printed, taken)
+    units = [
+        UnitRef(role, name)
+        for index, role in columns.units
+        for name in split_unit_names(row[index])
+    ]
+    deadline = squash(row[columns.deadline]) if columns.deadline is not None else ""
+    if len(deadline) > _MAX_DEADLINE:  # a sentence: its first date is the deadline
+        texts.append(deadline)
+        found = _DEADLINE_IN_TEXT_RE.search(deadline)
+        deadline = squash(found.group()) if found else ""
+    years = _YEAR_RE.findall(deadline)
+    result.tasks.append(
+        ParsedTask(
+            order=len(result.tasks) + 1,
+            attachment=section.attachment,
+            section=section.title,
+            section_order=section.order,
+            number=number,
+            label=serial,
+            content=texts[0],
+            measures="\n".join(texts[1:]),
+            deadline_text=deadline,
+            deadline_year=int(years[-1]) if years else None,
+            units=list(dict.fromkeys(units)),
+            source="list",
+        )
+    )
+
+
+def read_list(table: ParsedTable, attachment: str = "") -> ListResult | None:
+    """What a table yields as a list: a project list's sections, projects and tasks
+    (parse_project_list), a table of tasks' sections and tasks (parse_task_table), or None
+    for any other table."""
+    if is_project_list(table):
+        return parse_project_list(table, attachment)
+    if is_task_table(table):
+        return parse_task_table(table, attachment)
+    return None
 
 
 # --- Tasks in running text ----------------------------------------------------------------------

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from documents import city
 from documents.extensions import notice_extensions
 from documents.history import (
     HAND_EDIT,
@@ -34,7 +35,9 @@ from documents.history import (
     set_change_reason,
 )
 from documents.importer.lists import format_yi
-from documents.importer.records import ParsedGroup, ParsedIssue, ParsedNotice
+from documents.importer.records import Block, ParsedGroup, ParsedIssue, ParsedNotice
+from documents.importer.structure import blocks_structure, structure_of
+from documents.importer.text import simplified
 from documents.models import (
     Attachment,
     Citation,
@@ -102,6 +105,17 @@ class LoadResult:
     def changed(self) -> bool:
         return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
 
+    def merge(self, other: LoadResult) -> None:
+        """Add the counts and changes of another load of the same issue (a revision's
+        documents are loaded one by one)."""
+        for name, counter in other.counts.items():
+            self.counts.setdefault(name, Counter()).update(counter)
+        self.units_created += [
+            name for name in other.units_created if name not in self.units_created
+        ]
+        self.changes += other.changes
+        self.hand_edits += other.hand_edits
+
     def as_dict(self) -> dict:
         return {
             "issue_id": self.issue.pk if self.issue else None,
@@ -128,7 +142,9 @@ class UnitResolver:
 
     @staticmethod
     def key(name: str) -> str:
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+        """What two spellings of one name share: no spaces, half-width, simplified characters
+        (市發改委 is 市发改委)."""
+        return re.sub(r"\s+", "", simplified(unicodedata.normalize("NFKC", name)))
 
     def resolve(self, name: str) -> Unit:
         key = self.key(name)
@@ -156,7 +172,7 @@ class UnitResolver:
             return UnitKind.SCHOOL_HOSPITAL
         if any(word in name for word in ("公司", "集团")):
             return UnitKind.STATE_ENTERPRISE
-        if name.startswith(("市", "咸宁市")):
+        if name.startswith(("市", city.current().name)):
             return UnitKind.CITY_DEPARTMENT
         return UnitKind.OTHER
 
@@ -380,8 +396,9 @@ def _read_baselines(result: LoadResult, model: type[models.Model], pks: list[int
     result.hand_made.update((model, pk) for pk in made.values_list("id", flat=True))
 
 
-def prune_stale(result: LoadResult, issue: Issue) -> None:
-    """Delete the rows the file no longer has: notices of `issue`, and the rows of notices and
+def prune_stale(result: LoadResult, issue: Issue, *, notices: bool = True) -> None:
+    """Delete the rows the file no longer has: notices of `issue` (unless `notices` is False:
+    single documents leave the issue's other notices alone), and the rows of notices and
     groups (and of the extensions' items) that are still in it. One by one, so each deletion
     is kept in the history."""
     for model in prune_order():
@@ -399,10 +416,40 @@ def prune_stale(result: LoadResult, issue: Issue) -> None:
                 result.hand_edits.append(RowChange(model, "kept", row))  # added by hand
                 continue
             _delete(result, row)
+    if not notices:
+        return
     kept = result.kept.get(Notice, set())
     for notice in result.preloaded.get(Notice, []):
         if notice.issue_id == issue.pk and notice.pk not in kept:
             _delete(result, notice)
+
+
+def place_documents(result: LoadResult, issue: Issue, parsed: ParsedIssue) -> None:
+    """Where single documents go in `issue`: a document the issue already has (same number,
+    or a numberless one with the same title) keeps its position, section and page unless the
+    file states them; a new one goes after the issue's last notice."""
+    stored = [n for n in result.preloaded.get(Notice, []) if n.issue_id == issue.pk]
+    last = max((n.order for n in stored), default=0)
+    for notice in parsed.notices:
+        number = _canonical(notice.doc_number)
+        same = [
+            n
+            for n in stored
+            if (n.doc_number == number if number else not n.doc_number and n.title == notice.title)
+        ]
+        if len(same) == 1:
+            notice.order = same[0].order
+            notice.section = notice.section or same[0].section
+            notice.page = notice.page or same[0].page
+        else:
+            last += 1
+            notice.order = last
+
+
+def _canonical(number: str | None) -> str | None:
+    holder = Notice()
+    holder.set_doc_number(number)
+    return holder.doc_number
 
 
 def _delete(result: LoadResult, row: models.Model) -> None:
@@ -427,11 +474,17 @@ def load_issue(
     `index` False leaves the search index alone (a preview that is rolled back)."""
     result = LoadResult(record=record, keep_hand_edits=keep_hand_edits)
     units = UnitResolver(result)
-    issue = _load_issue_row(result, parsed)
-    result.issue = issue
-    result.new_issue = result.counts["issue"]["created"] == 1
-    if not result.new_issue:
+    if parsed.documents_only:
+        issue = Issue.objects.get(year=parsed.year, number=parsed.number)
+        result.issue = issue
         preload(result, issue, parsed)
+        place_documents(result, issue, parsed)
+    else:
+        issue = _load_issue_row(result, parsed)
+        result.issue = issue
+        result.new_issue = result.counts["issue"]["created"] == 1
+        if not result.new_issue:
+            preload(result, issue, parsed)
     notices = []
     for position, parsed_notice in enumerate(parsed.notices, start=1):
         if progress:
@@ -439,7 +492,7 @@ def load_issue(
         notices.append(_load_notice(result, issue, parsed_notice, units))
     write_pending(result)
     if not result.new_issue:
-        prune_stale(result, issue)
+        prune_stale(result, issue, notices=not parsed.documents_only)
     if progress:
         progress("更新检索索引…")
     if index and result.changed:  # an unchanged issue's index rows are current already
@@ -500,13 +553,18 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "issuer": parsed.issuer,
         "addressees": parsed.addressees,
         "disclosure": parsed.disclosure,
-        "kind": document_kind(parsed.title, holder.doc_number),
+        "kind": parsed.kind or document_kind(parsed.title, holder.doc_number),
+        "normative": parsed.normative,
+        "index_number": parsed.index_number[:60],
+        "topic": parsed.topic[:100],
         "signed_on": parsed.signed_on,
         "effective_on": parsed.effective_on if parsed.effective_rule == "date" else None,
         "valid_years": parsed.valid_years,
         "body": parsed.body_text,
         "printed_totals": _printed_totals(parsed),
     }
+    if parsed.validity:  # as a 政府信息公开 page states it (有效性：失效)
+        values["validity"] = parsed.validity
     lookup: dict[str, object]
     if holder.doc_number:
         lookup = {"doc_number": holder.doc_number}
@@ -535,6 +593,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         other.order = (issue.notices.aggregate(last=models.Max("order"))["last"] or 0) + 1
         other.save(update_fields=["order"])
     notice = sync(result, Notice, lookup, values)
+    _store_structure(notice, parsed.blocks, parsed.body_text)
 
     attachments = {}
     for order, parsed_attachment in enumerate(parsed.attachments, start=1):
@@ -544,6 +603,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
             {"notice": notice, "label": parsed_attachment.label},
             {"order": order, "title": parsed_attachment.title, "body": parsed_attachment.body_text},
         )
+        _store_structure(attachment, parsed_attachment.blocks, parsed_attachment.body_text)
         attachments[parsed_attachment.label] = attachment
 
     tables = [(None, table) for table in parsed.tables] + [
@@ -581,6 +641,22 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
     return notice
 
 
+def _store_structure(row: Notice | Attachment, blocks: list[Block], body: str) -> None:
+    """Keep what the parser found each line of `body` to be (documents.importer.structure)
+    beside it, when the row holds that body (a body staff edited and the import kept has the
+    structure the admin gave it). Not a change of the notice: nothing a reader reads differs,
+    so it is neither counted nor listed as a correction."""
+    if row.body != body:
+        return
+    structure = structure_of(body, blocks_structure(blocks))
+    if row.structure == structure:
+        return
+    row.structure = structure
+    if row.pk is not None:  # a new issue's rows are written later, structure and all
+        set_change_reason(row, IMPORT_UPDATED)
+        row.save(update_fields=["structure"])
+
+
 def _load_groups(result, notice: Notice, groups: list[ParsedGroup], units) -> None:
     by_name: dict[str, LeadingGroup] = {}
     for order, parsed_group in enumerate(groups, start=1):
@@ -600,22 +676,25 @@ def _load_groups(result, notice: Notice, groups: list[ParsedGroup], units) -> No
 
 
 def _load_members(result, group: LeadingGroup, parsed_group: ParsedGroup, units) -> None:
-    order = 0
     roles = set(MembershipRole.values)
-    for member in parsed_group.members:
+    for order, member in enumerate(parsed_group.members, start=1):
         role = member.role if member.role in roles else MembershipRole.MEMBER
-        # A seat held by several units (成员：市生态环境局、市经信局…分管负责同志) is one row each.
-        seat_units = [units.resolve(name) for name in member.unit_names] or [None]
-        for unit in seat_units:
-            order += 1
-            sync(
-                result,
-                Membership,
-                {"group": group, "order": order},
-                {
-                    "role": role,
-                    "person_name": normalize_person_name(member.name)[:30],
-                    "position": member.position[:200],
-                    "unit": unit,
-                },
-            )
+        # One row a seat. The parser gives each unit of a unit list (成员：市生态环境局、市经信局…
+        # 分管负责同志) a seat of its own; a person's seat names the units of their posts
+        # (市政府副秘书长、市发改委主任) and a membership has one unit: the first.
+        unit = units.resolve(member.unit_names[0]) if member.unit_names else None
+        sync(
+            result,
+            Membership,
+            {"group": group, "order": order},
+            {
+                "role": role,
+                # 主任委员, 常务副主任, 秘书长 … as printed, where the role's name differs
+                "role_label": ""
+                if member.role_label in ("", MembershipRole(role).label)
+                else member.role_label[:20],
+                "person_name": normalize_person_name(member.name)[:30],
+                "position": member.position[:200],
+                "unit": unit,
+            },
+        )

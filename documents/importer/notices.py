@@ -35,7 +35,7 @@ from .body import (
     parse_body,
 )
 from .groups import GroupScope, MemberRun, is_role_line, parse_groups, parse_member_run
-from .lists import extract_text_tasks, is_project_list, parse_project_list
+from .lists import extract_text_tasks, read_list
 from .records import Block, ParsedAttachment, ParsedCitation, ParsedNotice, ParsedTable, TocEntry
 from .text import DATE_LINE_RE, cn_to_int, parse_date, squash, strip_spaces
 
@@ -70,6 +70,8 @@ class NoticeSpan:
     lines: list[str]
     toc: TocEntry | None = None
     start: int = 0  # index of the title's first line in the issue's lines
+    body_start: int = 0  # index of `lines[0]` in the issue's lines
+    metadata: dict[str, str] = field(default_factory=dict)  # 政府信息公开 fields (metadata.py)
 
 
 @dataclass
@@ -94,8 +96,16 @@ def _is_issuer_line(line: str) -> bool:
     return bool(_ISSUER_RE.match(stripped)) and bool(_ISSUER_END_RE.search(stripped))
 
 
+# A decree is signed by its head of government: ``市长  王某某`` (代市长, 省长 …).
+SIGNER_RE = re.compile(
+    r"^(?:代理?)?(?:市长|省长|县长|区长|州长|盟长|主席|总理)[\s\u3000]*"
+    r"(?P<name>[\u4e00-\u9fff](?:[\s\u3000]?[\u4e00-\u9fff]){1,3})$"
+)
+
+
 def _find_signature(lines: list[str], start: int, end: int) -> tuple[list[int], int] | None:
-    """(issuer line indexes, date line index) of the first signature between start and end."""
+    """(issuer line indexes, date line index) of the first signature between start and end:
+    the issuer's name(s), or a decree's signer (市长 王某某), above a date."""
     for index in range(start, end):
         if not DATE_LINE_RE.match(lines[index].strip()) or parse_date(lines[index]) is None:
             continue
@@ -103,7 +113,7 @@ def _find_signature(lines: list[str], start: int, end: int) -> tuple[list[int], 
         cursor = index - 1
         while cursor >= start and len(issuers) < 3:
             if lines[cursor].strip():
-                if not _is_issuer_line(lines[cursor]):
+                if not (_is_issuer_line(lines[cursor]) or SIGNER_RE.match(lines[cursor].strip())):
                     break
                 issuers.insert(0, cursor)
             cursor -= 1
@@ -121,7 +131,7 @@ def _issuer_text(line: str) -> str:
     return "".join(tokens)
 
 
-def parse_notice_head(lines: list[str]) -> NoticeHead:
+def parse_notice_head(lines: list[str], decree_issuer: str = "") -> NoticeHead:
     """Read the addressees, the issuer, the signing date and the enclosed document's title.
 
     Reads: the lines after the document number. Writes: a NoticeHead whose ``lines`` are the
@@ -130,7 +140,8 @@ def parse_notice_head(lines: list[str]) -> NoticeHead:
     (``2022年7月15日``, ``2022 年 3 月 28 日``) are the first issuer line + date line before the
     attachments — after the covering letter, or at the very end; date templates without
     figures (``年 月 日``) are not dates. The line after a signature that follows a covering
-    letter is the enclosed document's title when it looks like one.
+    letter is the enclosed document's title when it looks like one. A decree is signed by a
+    person (``市长  王某某``): its issuer is then `decree_issuer` (the government whose 令 it is).
     """
     lines = list(lines)
     warnings: list[str] = []
@@ -163,7 +174,12 @@ def parse_notice_head(lines: list[str]) -> NoticeHead:
         warnings.append("没有找到发文机关署名和成文日期")
     else:
         issuer_lines, date_index = signature
-        issuer = " ".join(_issuer_text(lines[i]) for i in issuer_lines)
+        issuer = " ".join(
+            _issuer_text(lines[i]) for i in issuer_lines if not SIGNER_RE.match(lines[i].strip())
+        )
+        signer = next((lines[i] for i in issuer_lines if SIGNER_RE.match(lines[i].strip())), "")
+        if not issuer and signer:  # a decree: 咸宁市人民政府令 is signed by the 市长
+            issuer = decree_issuer or squash(signer)
         signed_on = parse_date(lines[date_index])
         for i in [*issuer_lines, date_index]:
             lines[i] = ""
@@ -324,7 +340,9 @@ def _blocks_and_tables(
 
 def parse_notice(span: NoticeSpan, order: int) -> ParsedNotice:
     """Run stages 6-13 on one notice."""
-    head = parse_notice_head(span.lines)
+    number = span.doc_number or ""
+    decree_issuer = number.split("令第")[0] if "令第" in number else ""
+    head = parse_notice_head(span.lines, decree_issuer)
     warnings = list(head.warnings)
     main, attachment_parts, list_blocks = parse_attachments(head.lines, warnings)
 
@@ -375,15 +393,16 @@ def parse_notice(span: NoticeSpan, order: int) -> ParsedNotice:
 
 
 def _read_lists_and_tasks(notice: ParsedNotice) -> None:
-    """Stage 10 on every list table of the notice; tasks in running text when there is no
-    list of tasks (a list, where printed, is the authoritative breakdown)."""
+    """Stage 10 on every list table of the notice (project lists and other tables of tasks);
+    tasks in running text when there is no list of tasks (a list, where printed, is the
+    authoritative breakdown)."""
     for label, table in [
         *(("", table) for table in notice.tables),
         *((item.label, table) for item in notice.attachments for table in item.tables),
     ]:
-        if not is_project_list(table):
+        result = read_list(table, label)
+        if result is None:
             continue
-        result = parse_project_list(table, label)
         offset = len(notice.list_sections)
         for section in result.sections:
             section.order += offset

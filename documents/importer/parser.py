@@ -17,16 +17,22 @@ is not an issue of the gazette at all.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import overload
 
+from documents import city
 from documents.docnumbers import is_doc_number, normalize_doc_number
+from documents.text import document_kind
 
 from .body import is_title_like
-from .notices import NoticeSpan, parse_notice
-from .records import ImportFormatError, ParsedIssue, TocEntry
+from .metadata import DocumentMetadata, take_document_metadata
+from .notices import DISCLOSURE_RE, NoticeSpan, parse_notice
+from .records import ImportFormatError, ParsedIssue, ParsedNotice, TocEntry
 from .text import (
+    DATE_LINE_RE,
     DATE_RE,
     cn_to_int,
     parse_date,
@@ -220,14 +226,20 @@ class Masthead:
     end: int  # index of the first line after the cover
 
 
-def parse_masthead(lines: list[str]) -> Masthead:
+@overload
+def parse_masthead(lines: list[str]) -> Masthead: ...
+@overload
+def parse_masthead(lines: list[str], *, required: bool) -> Masthead | None: ...
+def parse_masthead(lines: list[str], *, required: bool = True) -> Masthead | None:
     """Read the cover and the masthead block.
 
     Reads: the cleaned lines. Writes: a Masthead (title, year, 第N号, 总第N号, 出版日期 and the
     fields 主办, 编辑出版, 电话, 邮箱, 地址, 邮政编码, 准印证号 — two may share a line — or the web
     edition's block 主办单位 / 公报年份 / 总号 / 期号 / 发布时间 instead of a cover line); the
     masthead block's lines are blanked in `lines` wherever the block is (cover or back page).
-    Raises ImportFormatError when the year and number or the publication date are missing.
+    Raises ImportFormatError when the year and number or the publication date are missing;
+    with `required` False, a text that states no issue at all (no 第N号 with an 出版 date or the
+    gazette's name: single documents) gives None instead.
     """
     fields = _take_masthead_fields(lines)
     head_end = next((i for i, line in enumerate(lines) if _TOC_HEAD_RE.match(line)), None)
@@ -265,6 +277,8 @@ def parse_masthead(lines: list[str]) -> Masthead:
         total = _web_numeral(web["web_total"])
     if published is None and "web_date" in web:
         published = parse_date(web["web_date"]) or _iso_date(web["web_date"])
+    if not required and not (number and (published or "公报" in title)):
+        return None  # no cover: single documents, or a cover too damaged to read
     missing = [
         label
         for label, value in (("年份和期号（如“2022 年第 5 号”）", number), ("出版日期", published))
@@ -272,9 +286,15 @@ def parse_masthead(lines: list[str]) -> Masthead:
     ]
     if missing or published is None:
         raise ImportFormatError(
-            "这不像一期《咸宁市人民政府公报》的文本：刊头中没有找到"
+            f"这不像一期《{city.current().gazette_name}》的文本：刊头中没有找到"
             + "、".join(missing)
             + "。文件可能被截断、编码错误，或者不是公报。"
+            + (
+                "如果这是单篇文件，请指明收入哪一期（命令行：--issue 年份/期号，如 --issue 2023/2；"
+                "后台：在刊期页面“添加文件”）。"
+                if not (number or published)
+                else ""
+            )
         )
     return Masthead(
         title=title,
@@ -361,9 +381,24 @@ _TITLE_END = (
 )
 _PAGE_AFTER_TITLE_RE = re.compile(rf"^(?P<title>.*?{_TITLE_END})\s+(?P<page>\d{{1,4}})$")
 _LEADER_TAIL_RE = re.compile(rf"(?:[{_LEADERS}]{{2,}}|\t)[\s{_LEADERS}]*$")
-_TITLE_START_RE = re.compile(
-    r"^(?:咸宁市|市人民政府|市政府|市委|中共|湖北省|省人民政府|省政府|关于|国务院)"
-)
+
+
+def _title_start(line: str) -> bool:
+    """A line that starts like a title: an issuer (the city's or the province's government, 中共…,
+    国务院, any …省/…市/…县/…区 人民政府) or 关于."""
+    profile = city.current()
+    return bool(_title_start_re(profile.name, profile.province).match(line))
+
+
+@functools.cache
+def _title_start_re(name: str, province: str) -> re.Pattern[str]:
+    places = "|".join(re.escape(place) for place in (name, province))
+    return re.compile(
+        rf"^(?:{places}|市人民政府|市政府|市委|中共|省人民政府|省政府|关于|国务院"
+        r"|[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州)(?:人民)?政府)"
+    )
+
+
 _SECTION_END_RE = re.compile(r"(?:文件|公告|任免|规章|通报|批复|决定|其他|索引)$")
 _MAX_SECTION = 20
 
@@ -422,7 +457,7 @@ def _toc_entries(region: list[str]) -> list[TocEntry]:
         else:
             following = region[position + 1] if position + 1 < len(region) else ""
             is_section = len(squash(line)) <= _MAX_SECTION and (
-                _TITLE_START_RE.match(following) or _SECTION_END_RE.search(line)
+                _title_start(following) or _SECTION_END_RE.search(line)
             )
             if is_section:
                 section = squash(line)
@@ -454,62 +489,223 @@ def _is_doc_number_line(line: str) -> bool:
     )
 
 
+@dataclass
+class _Head:
+    """Where a notice begins: its first line (the title, or the number where it is printed
+    first), the first line of its body, its title and number, and the metadata block printed
+    above it on a 政府信息公开 page."""
+
+    start: int
+    body: int
+    title: str
+    number: str | None
+    metadata: DocumentMetadata | None = None
+    title_lines: list[int] = field(default_factory=list)
+
+
+_LETTERHEAD_RE = re.compile(r"^[\u4e00-\u9fff（）()、 ]{2,40}文件$")  # 咸宁市人民政府文件
+_DECREE_CODE_RE = re.compile(r"^(?P<code>[\u4e00-\u9fff]{2,20}令)$")  # 咸宁市人民政府令
+_DECREE_SERIAL_RE = re.compile(
+    r"^[（(〔\[]?\s*第\s*(?P<serial>[0-9０-９]{1,5}|[一二三四五六七八九十百零〇]{1,6})\s*号\s*[）)〕\]]?$"
+)
+_DECREE_LINE_RE = re.compile(
+    r"^(?P<code>[\u4e00-\u9fff]{2,20}令)\s*[（(〔\[]\s*第\s*"
+    r"(?P<serial>[0-9０-９]{1,5}|[一二三四五六七八九十百零〇]{1,6})\s*号\s*[）)〕\]]$"
+)
+_PROMULGATED_RE = re.compile(r"《(?P<title>[^《》]{2,80})》[^。]{0,80}(?:公布|发布|施行)")
+_MAX_HEAD_GAP = 12  # lines between a metadata block and the title it describes
+
+
+def _number_at(lines: list[str], index: int) -> tuple[str, int] | None:
+    """The document number printed at `index` and the index of its last line: a number line,
+    or a decree's two lines (``咸宁市人民政府令`` / ``第46号``)."""
+    line = lines[index].strip()
+    if _is_doc_number_line(line):
+        return normalize_doc_number(line), index
+    one_line = _DECREE_LINE_RE.match(line)  # 咸宁市人民政府令（第12号）
+    if one_line and (number := _decree_number(one_line["code"], one_line["serial"])):
+        return number, index
+    if not (code := _DECREE_CODE_RE.match(line)):
+        return None
+    following = next(
+        (i for i in range(index + 1, min(len(lines), index + 3)) if lines[i].strip()), None
+    )
+    if following is None or not (serial := _DECREE_SERIAL_RE.match(lines[following].strip())):
+        return None
+    found = _decree_number(code["code"], serial["serial"])
+    return (found, following) if found else None
+
+
+def _decree_number(code: str, serial: str) -> str | None:
+    number = f"{code}第{cn_to_int(unicodedata.normalize('NFKC', serial))}号"
+    return normalize_doc_number(number) if is_doc_number(number) else None
+
+
 def split_notices(
-    lines: list[str], toc: list[TocEntry], start: int, warnings: list[str]
+    lines: list[str],
+    toc: list[TocEntry],
+    start: int,
+    warnings: list[str],
+    metadata: list[DocumentMetadata] | None = None,
 ) -> list[NoticeSpan]:
     """Find where each notice starts and match it to its TOC entry.
 
-    Reads: the cleaned lines from `start` and the TOC. Writes: one NoticeSpan per notice, in
-    the order printed: its title (from the notice itself: the title-like lines above its
-    document number line, possibly split in space-separated pieces, as many as match the TOC
-    best), the document number, its lines up to the next notice, and its TOC entry (fuzzy
-    match on normalised titles, so typos and spaces in the TOC do not matter). A TOC entry
-    whose notice has no document number is looked for by title. Warns for a TOC entry not
-    found in the body and a notice not in the TOC.
+    Reads: the cleaned lines from `start`, the TOC and the 政府信息公开 metadata blocks
+    (metadata.py). Writes: one NoticeSpan per notice, in the order printed: its title (from
+    the notice itself: the title-like lines above its document number line, possibly split in
+    space-separated pieces, as many as match the TOC best — or, in the GB/T 9704 layout where
+    the number comes first under the letterhead, the title lines below it; a decree's title is
+    the 规章 it promulgates), the document number, its lines up to the next notice, and its TOC
+    entry (fuzzy match on normalised titles, so typos and spaces in the TOC do not matter). A
+    TOC entry whose notice has no document number is looked for by title; so is the 名称 of a
+    metadata block whose document prints no number (the block's 文号 is its number). Warns
+    for a TOC entry not found in the body, a notice not in the TOC, and a title-like line
+    before the first notice that belongs to none.
     """
-    heads: list[tuple[int, int, str, str | None]] = []  # (title start, body start, title, number)
-    for index in range(start, len(lines)):
-        if not _is_doc_number_line(lines[index]):
+    metadata = metadata or []
+    heads: list[_Head] = []
+    index = start
+    while index < len(lines):
+        found = _number_at(lines, index)
+        if found is None:
+            index += 1
             continue
-        title_lines = _title_lines(lines, index, start, toc)
-        if not title_lines:
-            continue
-        title = squash(" ".join(lines[i] for i in title_lines))
-        heads.append((title_lines[0], index + 1, title, normalize_doc_number(lines[index])))
+        number, last = found
+        above = _title_lines(lines, index, start, toc)
+        if above:
+            title = squash(" ".join(lines[i] for i in above))
+            heads.append(_Head(above[0], last + 1, title, number, title_lines=above))
+        elif below := _title_lines_below(lines, last):
+            title = squash(" ".join(lines[i] for i in below))
+            heads.append(_Head(index, below[-1] + 1, title, number, title_lines=below))
+        elif document_kind("", number) == "令":
+            heads.append(_Head(index, last + 1, _decree_title(lines, last) or number, number))
+        index = last + 1
 
+    _bind_metadata(lines, heads, metadata, start)
     matched = _match_toc(heads, toc)
-    taken = {i for head in heads for i in range(head[0], head[1])}
+    taken = {i for head in heads for i in range(head.start, head.body)}
     for entry_index, entry in enumerate(toc):
         if entry_index in matched.values():
             continue
-        found = _find_title(lines, start, entry.title, taken)
-        if found is None:
+        span = _find_title(lines, start, entry.title, taken)
+        if span is None:
             page = f"（第{entry.page}页）" if entry.page else ""
             warnings.append(f"目录中的《{entry.title}》{page}在正文中没有找到")
             continue
-        first, last = found
-        heads.append((first, last + 1, squash(" ".join(lines[first : last + 1])), None))
+        first, last = span
+        title = squash(" ".join(lines[first : last + 1]))
+        heads.append(_Head(first, last + 1, title, None, title_lines=list(range(first, last + 1))))
         taken.update(range(first, last + 1))
         matched[len(heads) - 1] = entry_index
 
-    order = sorted(range(len(heads)), key=lambda k: heads[k][0])
+    order = sorted(range(len(heads)), key=lambda k: heads[k].start)
     sections = {entry.section for entry in toc if entry.section}
+    if order:
+        _warn_unclaimed(lines, start, heads[order[0]].start, sections, warnings)
     spans: list[NoticeSpan] = []
     for position, k in enumerate(order):
-        first, body_start, title, number = heads[k]
-        end = heads[order[position + 1]][0] if position + 1 < len(order) else len(lines)
-        body = ["" if squash(line) in sections else line for line in lines[body_start:end]]
+        head = heads[k]
+        end = heads[order[position + 1]].start if position + 1 < len(order) else len(lines)
+        body = ["" if squash(line) in sections else line for line in lines[head.body : end]]
         listed = toc[matched[k]] if k in matched else None
+        label = head.number or "无发文字号"
         if listed is None and toc:
-            warnings.append(f"正文中的《{title}》（{number or '无发文字号'}）不在目录中")
-        elif listed is not None and similarity(listed.title, title) < 1.0:
+            warnings.append(f"第{head.start + 1}行：正文中的《{head.title}》（{label}）不在目录中")
+        elif listed is not None and similarity(_without_number(listed.title), head.title) < 1.0:
             warnings.append(
-                f"目录标题与正文标题不一致：目录为《{listed.title}》，正文为《{title}》"
+                f"第{head.start + 1}行：目录标题与正文标题不一致："
+                f"目录为《{listed.title}》，正文为《{head.title}》"
             )
         spans.append(
-            NoticeSpan(title=title, doc_number=number, lines=body, toc=listed, start=first)
+            NoticeSpan(
+                title=head.title,
+                doc_number=head.number,
+                lines=body,
+                toc=listed,
+                start=head.start,
+                body_start=head.body,
+                metadata=head.metadata.fields if head.metadata else {},
+            )
         )
     return spans
+
+
+def _title_lines_below(lines: list[str], index: int) -> list[int]:
+    """The title printed under a number (GB/T 9704: letterhead, number, title): up to three
+    title-like lines, blank lines between allowed, that end in a document kind."""
+    found: list[int] = []
+    cursor = index + 1
+    while cursor < len(lines) and len(found) < _MAX_TITLE_LINES:
+        line = lines[cursor]
+        if line.strip():
+            if not is_title_like(line) or _is_doc_number_line(line):
+                break
+            found.append(cursor)
+            if document_kind(line):
+                return found
+        elif found:
+            break
+        cursor += 1
+    return []
+
+
+def _decree_title(lines: list[str], index: int) -> str:
+    """The 规章 a decree promulgates: 《…》 in its first sentence (…已经…审议通过，现予公布)."""
+    opening = "".join(line.strip() for line in lines[index + 1 : index + 6])
+    if match := _PROMULGATED_RE.search(opening):
+        return squash(match["title"])
+    return ""
+
+
+def _bind_metadata(
+    lines: list[str], heads: list[_Head], blocks: list[DocumentMetadata], start: int
+) -> None:
+    """Give each metadata block to the notice it describes: the first notice found after it
+    (its number or title agreeing), else the title line that repeats the block's 名称, else a
+    notice that starts right after the block, its title the 名称 and its number the 文号."""
+    for position, block in enumerate(blocks):
+        if block.end < start and block.start < start:
+            continue
+        limit = blocks[position + 1].start if position + 1 < len(blocks) else len(lines)
+        head = next((h for h in heads if block.end <= h.start < limit), None)
+        number = _metadata_number(block)
+        if head is not None and (
+            number in (None, head.number) or similarity(head.title, block.title) >= 0.85
+        ):
+            head.metadata = block
+            head.number = head.number or number
+            continue
+        title_at = next(
+            (
+                i
+                for i in range(block.end, min(limit, block.end + _MAX_HEAD_GAP))
+                if lines[i].strip() and similarity(squash(lines[i]), block.title) >= 0.85
+            ),
+            None,
+        )
+        if title_at is not None:
+            heads.append(
+                _Head(title_at, title_at + 1, squash(lines[title_at]), number, block, [title_at])
+            )
+        elif block.title:
+            heads.append(_Head(block.end, block.end, block.title, number, block))
+
+
+def _metadata_number(block: DocumentMetadata) -> str | None:
+    return normalize_doc_number(block.doc_number) if is_doc_number(block.doc_number) else None
+
+
+def _warn_unclaimed(
+    lines: list[str], start: int, first: int, sections: set[str], warnings: list[str]
+) -> None:
+    """A title printed before the first notice belongs to none of them: say so."""
+    for index in range(start, first):
+        line = lines[index].strip()
+        if not line or squash(line) in sections or _LETTERHEAD_RE.match(squash(line)):
+            continue
+        if is_title_like(line) and document_kind(line):
+            warnings.append(f"第{index + 1}行：“{squash(line)}”在第一件文件之前，未归入任何文件")
 
 
 def _title_lines(lines: list[str], index: int, start: int, toc: list[TocEntry]) -> list[int]:
@@ -521,6 +717,12 @@ def _title_lines(lines: list[str], index: int, start: int, toc: list[TocEntry]) 
         if line.strip():
             if not is_title_like(line) or _is_doc_number_line(line):
                 break
+            if (
+                _LETTERHEAD_RE.match(squash(line))
+                or _DECREE_CODE_RE.match(line.strip())
+                or DISCLOSURE_RE.match(line.strip())
+            ):
+                break  # the letterhead above the number: the title is printed below it
             candidates.insert(0, cursor)
         cursor -= 1
     if not candidates:
@@ -534,16 +736,26 @@ def _title_lines(lines: list[str], index: int, start: int, toc: list[TocEntry]) 
 
         best = max(options, key=lambda option: (round(score(option), 3), -len(option)))
         return best
-    if len(options) > 1 and not _TITLE_START_RE.match(lines[options[0][0]]):
-        return options[1]
-    return options[0]
+    # Without a 目录: the lines above belong to the title as long as none of them ends like a
+    # title itself (a document kind: the previous line is then another title, a section head);
+    # of those, the longest that starts like a title (咸宁市…, 关于…).
+    valid = [options[0]]
+    for option in options[1:]:
+        top = lines[option[0]]
+        if document_kind(top) or _SECTION_END_RE.search(squash(top)):
+            break
+        valid.append(option)
+    starting = [option for option in valid if _title_start(lines[option[0]])]
+    if starting:
+        return starting[-1]
+    return valid[1] if len(valid) > 1 else valid[0]
 
 
-def _match_toc(heads: list[tuple[int, int, str, str | None]], toc: list[TocEntry]) -> dict:
+def _match_toc(heads: list[_Head], toc: list[TocEntry]) -> dict:
     """Pair notices with TOC entries, best similarity first (each used once)."""
     pairs = sorted(
         (
-            (title_similarity(head[2], entry.title), k, e)
+            (title_similarity(head.title, _without_number(entry.title)), k, e)
             for k, head in enumerate(heads)
             for e, entry in enumerate(toc)
         ),
@@ -556,6 +768,14 @@ def _match_toc(heads: list[tuple[int, int, str, str | None]], toc: list[TocEntry
         if k not in matched and e not in matched.values():
             matched[k] = e
     return matched
+
+
+_TRAILING_NUMBER_RE = re.compile(r"[（(][^（）()]*号[）)]$")
+
+
+def _without_number(title: str) -> str:
+    """A 目录 title without the number printed after it (…办法（市人民政府令第12号））."""
+    return _TRAILING_NUMBER_RE.sub("", title) or title
 
 
 def _find_title(
@@ -578,14 +798,26 @@ def _find_title(
 # --- parse_issue --------------------------------------------------------------------------------
 
 
-def parse_issue(text: str, pages: list[int | None] | None = None) -> ParsedIssue:
-    """Parse one issue of the gazette.
+IssueRef = tuple[int, int]  # (year, number): 2023年第2号 is (2023, 2)
 
-    Reads: the decoded text of the issue, and for a text read from a PDF the page each line is
-    printed on (`Source.pages`). Writes: a ParsedIssue with every notice (its start page from
-    the 目录, else from where its title is printed), and the warnings of every stage (oddities
-    that did not stop the import). Raises ImportFormatError only when the text is not an issue:
-    empty, no masthead, or no notice at all (truncated).
+_NORMATIVE_CODE_RE = re.compile(r"规$")  # 咸政规〔2023〕1号, 咸政办规, 鄂政规
+_SENTENCE_END_RE = re.compile(r"[。！？；…”’」』）)》\]】]$")
+
+
+def parse_issue(
+    text: str, pages: list[int | None] | None = None, *, issue: IssueRef | None = None
+) -> ParsedIssue:
+    """Parse one issue of the gazette, or single documents meant for one.
+
+    Reads: the decoded text, for a text read from a PDF the page each line is printed on
+    (`Source.pages`), and `issue`, the issue the documents are for when the text states none
+    (``--issue 2023/2``). Writes: a ParsedIssue with every notice (its start page from the
+    目录, else from where its title is printed), and the warnings of every stage (oddities that
+    did not stop the import), each with its line in the text where one is known. A text whose
+    cover names another issue than `issue` is refused with both; one that states no issue is
+    single documents (``documents_only``): no masthead, nothing but its notices. Raises
+    ImportFormatError only when the text is not usable: empty, no masthead and no `issue`, or
+    no notice at all (truncated).
     """
     if not text or not text.strip():
         raise ImportFormatError("文件为空：没有可以导入的内容。")
@@ -597,29 +829,78 @@ def parse_issue(text: str, pages: list[int | None] | None = None) -> ParsedIssue
             "已按所印的字读取"
         )
     lines = clean_lines(text)
-    masthead = parse_masthead(lines)
-    toc, body_start = parse_toc(lines, masthead.end)
-    spans = split_notices(lines, toc, max(body_start, masthead.end), warnings)
+    metadata = take_document_metadata(lines)
+    masthead = parse_masthead(lines, required=issue is None)
+    if masthead is not None and issue is not None and (masthead.year, masthead.number) != issue:
+        raise ImportFormatError(
+            f"文件刊头印的是{masthead.year}年第{masthead.number}号，"
+            f"而指定收入的是{issue[0]}年第{issue[1]}号：两者不一致，未导入。请核对文件或期号。"
+        )
+    cover_end = masthead.end if masthead else 0
+    toc, body_start = parse_toc(lines, cover_end)
+    spans = split_notices(lines, toc, max(body_start, cover_end), warnings, metadata)
     if not spans:
         raise ImportFormatError(
             "没有找到任何文件：正文中没有“标题 + 发文字号”（如“咸政办发〔2022〕29号”）。"
-            "文件可能在目录之后被截断。"
+            + ("文件可能在目录之后被截断。" if masthead else "")
         )
-    if masthead.total_number is None:
+    if masthead is not None and masthead.total_number is None:
         warnings.append("刊头中没有找到总期号（如“总第 70 号”）")
     notices = [parse_notice(span, order) for order, span in enumerate(spans, start=1)]
-    if pages:
-        for notice, span in zip(notices, spans, strict=True):
-            if notice.page is None and span.start < len(pages):
-                notice.page = pages[span.start]
+    for notice, span in zip(notices, spans, strict=True):
+        _finish_notice(notice, span, pages)
+    _warn_if_cut(lines, spans[-1], notices[-1], warnings)
+    year, number = (masthead.year, masthead.number) if masthead else issue or (0, 0)
     return ParsedIssue(
-        title=masthead.title,
-        year=masthead.year,
-        number=masthead.number,
-        total_number=masthead.total_number,
-        published_on=masthead.published_on,
-        masthead=masthead.fields,
+        title=masthead.title if masthead else "",
+        year=year,
+        number=number,
+        total_number=masthead.total_number if masthead else None,
+        published_on=masthead.published_on if masthead else None,
+        masthead=masthead.fields if masthead else {},
         toc=toc,
         notices=notices,
         warnings=warnings,
+        documents_only=masthead is None,
     )
+
+
+def _finish_notice(notice: ParsedNotice, span: NoticeSpan, pages: list[int | None] | None) -> None:
+    """What the notice's place in the text tells: its line and page, its kind and whether it
+    is a 行政规范性文件, and the 政府信息公开 fields printed above it."""
+    notice.line = span.start + 1
+    if pages and notice.page is None and span.start < len(pages):
+        notice.page = pages[span.start]
+    fields = span.metadata
+    notice.index_number = squash(fields.get("index_number", ""))
+    notice.topic = squash(fields.get("topic", ""))
+    if fields:
+        block = DocumentMetadata(0, 0, fields)
+        notice.issuer = notice.issuer or squash(fields.get("issuer", ""))
+        notice.signed_on = notice.signed_on or block.signed_on
+        notice.validity = block.validity
+        if block.title and not notice.title:
+            notice.title = block.title
+    notice.kind = document_kind(notice.title, notice.doc_number)
+    code = notice.doc_number.split("〔")[0] if notice.doc_number else ""
+    notice.normative = bool(_NORMATIVE_CODE_RE.search(code)) or "规范性文件" in fields.get(
+        "topic", ""
+    )
+
+
+def _warn_if_cut(
+    lines: list[str], span: NoticeSpan, notice: ParsedNotice, warnings: list[str]
+) -> None:
+    """A text that stops mid-sentence, with no signature after it, was cut off: the notices
+    before are kept, the last one as far as it goes."""
+    last = next(
+        (i for i in range(len(lines) - 1, span.body_start - 1, -1) if lines[i].strip()), None
+    )
+    if last is None or notice.signed_on is not None:
+        return
+    line = lines[last].strip()
+    if not _SENTENCE_END_RE.search(line) and not DATE_LINE_RE.match(line):
+        warnings.append(
+            f"第{last + 1}行：文本在《{notice.title}》中途结束（“…{line[-20:]}”），"
+            "文件可能不完整：已读入到此为止的内容，请核对原件"
+        )

@@ -36,26 +36,49 @@ __all__ = [
 
 #: Block kinds, in the order they nest. ``title`` is the heading of a plan or measures enclosed
 #: by a covering letter (``咸宁长江经济带降碳减污扩绿增长十大行动方案``).
-BLOCK_KINDS = ("title", "chapter", "article", "heading1", "heading2", "heading3", "paragraph")
+BLOCK_KINDS = (
+    "title",
+    "chapter",
+    "section",
+    "article",
+    "heading1",
+    "heading2",
+    "heading3",
+    "paragraph",
+)
 
 #: 牵头单位 / 责任单位 / 配合单位.
 UNIT_ROLES = {"牵头单位": "lead", "责任单位": "responsible", "配合单位": "cooperating"}
 
-#: Printed member roles and the code the Membership model stores for each.
+#: Printed member roles and the code the Membership model stores for each: the vocabularies of
+#: 领导小组 (组长/副组长/成员), 委员会 (主任/常务副主任/副主任/委员, 主任委员/副主任委员/委员,
+#: 秘书长/副秘书长), 指挥部 (指挥长/副指挥长/成员) and 联席会议 (召集人/副召集人/成员/成员单位).
+#: A committee's 秘书长 runs its office, so it takes the office codes; the printed word stays in
+#: ParsedMember.role_label.
 MEMBER_ROLES = {
     "组长": "leader",
+    "第一组长": "leader",
     "主任": "leader",
+    "主任委员": "leader",
     "召集人": "leader",
+    "总召集人": "leader",
     "总指挥": "commander",
     "副组长": "deputy_leader",
+    "常务副组长": "deputy_leader",
     "副主任": "deputy_leader",
+    "常务副主任": "deputy_leader",
+    "副主任委员": "deputy_leader",
     "副召集人": "deputy_leader",
     "指挥长": "commander",
     "副指挥长": "deputy_commander",
+    "常务副指挥长": "deputy_commander",
     "办公室主任": "office_director",
     "办公室副主任": "office_deputy_director",
+    "秘书长": "office_director",
+    "副秘书长": "office_deputy_director",
     "成员": "member",
     "委员": "member",
+    "成员单位": "member",
 }
 
 
@@ -85,7 +108,7 @@ class Block:
         """The block as one printed line (what Notice.body stores, one per line)."""
         if not self.number:
             return self.text
-        if self.kind in ("chapter", "article", "heading3"):
+        if self.kind in ("chapter", "section", "article", "heading3"):
             return f"{self.number} {self.text}".rstrip()
         return f"{self.number}{self.text}"
 
@@ -235,6 +258,12 @@ class ParsedNotice:
     addressees: str
     signed_on: datetime.date | None
     disclosure: str = ""  # 公开方式 as printed under the date: 公开发布, 主动公开, 依申请公开 …
+    kind: str = ""  # 文种 (documents.text.DOCUMENT_KINDS), from the title or a decree number
+    normative: bool = False  # 行政规范性文件 (咸政规〔2023〕1号)
+    index_number: str = ""  # 索引号, 主题分类 and 有效性 of a 政府信息公开 page
+    topic: str = ""
+    validity: str | None = None  # "in_force", "expired" or "repealed" when the page says
+    line: int | None = None  # the line of the text its title (or number) is printed on
     blocks: list[Block] = field(default_factory=list)
     tables: list[ParsedTable] = field(default_factory=list)
     effective_on: datetime.date | None = None
@@ -269,11 +298,14 @@ class ParsedIssue:
     year: int
     number: int
     total_number: int | None
-    published_on: datetime.date
+    published_on: datetime.date | None  # None for single documents (`documents_only`)
     masthead: dict[str, str] = field(default_factory=dict)
     toc: list[TocEntry] = field(default_factory=list)
     notices: list[ParsedNotice] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Single documents for the issue `year`/`number` (the text states no issue): the loader
+    # adds or updates these notices and leaves the issue and its other notices alone.
+    documents_only: bool = False
 
     def doc_numbers(self) -> list[str]:
         """The canonical document numbers of the notices, the ones the loader finds notices by

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
 from .lists import format_yi
-from .records import ParsedIssue, ParsedNotice, ParsedProject, ParsedTask, UnitRef
+from .records import Block, ParsedIssue, ParsedNotice, ParsedProject, ParsedTask, UnitRef
 
 __all__ = ["build_report"]
+
+
+# The outline a reader navigates by: the enclosed title, chapters, sections, articles and the
+# first two levels of headings.
+_OUTLINE_KINDS = ("title", "chapter", "section", "article", "heading1", "heading2")
+_HEADING_END_RE = re.compile(r"[。；：:]")
+
+
+def _heading_text(block: Block) -> str:
+    """A heading without the run-in paragraph printed after it (``一、总体要求。为…``); an
+    article (第N条, which has no heading) by its opening words."""
+    text = _HEADING_END_RE.split(block.text, maxsplit=1)[0]
+    limit = 20 if block.kind == "article" else 60
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -54,8 +69,14 @@ def _notice(notice: ParsedNotice, details: bool) -> dict[str, Any]:
         "order": notice.order,
         "page": notice.page,
         "section": notice.section,
+        "line": notice.line,
         "title": notice.title,
         "doc_number": notice.doc_number,
+        "kind": notice.kind,
+        "normative": notice.normative,
+        "disclosure": notice.disclosure,
+        "index_number": notice.index_number,
+        "topic": notice.topic,
         "issuer": notice.issuer,
         "signed_on": _date(notice.signed_on),
         "addressees": notice.addressees,
@@ -72,6 +93,11 @@ def _notice(notice: ParsedNotice, details: bool) -> dict[str, Any]:
             block.render().split("。")[0]
             for block in notice.blocks
             if block.kind in ("title", "chapter", "heading1")
+        ],
+        "outline": [
+            {"kind": block.kind, "number": block.number, "text": _heading_text(block)}
+            for block in notice.blocks
+            if block.kind in _OUTLINE_KINDS
         ],
         "attachments": [
             {
@@ -144,7 +170,7 @@ def _notice(notice: ParsedNotice, details: bool) -> dict[str, Any]:
             }
             for group in notice.groups
         ],
-        "warnings": notice.warnings,
+        "warnings": [{"line": notice.line, "message": warning} for warning in notice.warnings],
     }
     if details:
         report["project_list"] = [_project(project) for project in notice.projects]
@@ -158,7 +184,8 @@ def build_report(parsed: ParsedIssue, *, details: bool = True) -> dict[str, Any]
     warnings = list(parsed.warnings)
     for notice in parsed.notices:
         name = f"《{notice.title}》" + (f"（{notice.doc_number}）" if notice.doc_number else "")
-        warnings.extend(f"{name}：{warning}" for warning in notice.warnings)
+        where = f"第{notice.line}行 " if notice.line else ""
+        warnings.extend(f"{where}{name}：{warning}" for warning in notice.warnings)
     return {
         "issue": {
             "title": parsed.title,
@@ -166,6 +193,7 @@ def build_report(parsed: ParsedIssue, *, details: bool = True) -> dict[str, Any]
             "number": parsed.number,
             "total_number": parsed.total_number,
             "published_on": _date(parsed.published_on),
+            "documents_only": parsed.documents_only,
             "masthead": parsed.masthead,
             "toc": [
                 {"section": entry.section, "title": entry.title, "page": entry.page}

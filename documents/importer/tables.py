@@ -11,13 +11,24 @@ from __future__ import annotations
 import re
 
 from .records import ParsedTable
-from .text import join_wrapped, match_key, strip_html
+from .text import join_wrapped, match_key, strip_html, strip_spaces
 
-__all__ = ["parse_table"]
+__all__ = ["cell_text", "parse_table"]
 
 _SERIAL_HEADER_RE = re.compile(r"^(序号|编号|序)$")
 _SERIAL_RE = re.compile(r"^\d{1,3}$")
 _MAX_HEADER_CELL = 30
+
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE = "[ \u00a0\u3000]+"
+# Single ideographs each set apart by a space: letter-spacing (杨 军, 序 号, 责 任 单 位).
+_LETTER_SPACED_RE = re.compile(
+    rf"(?<![{_IDEOGRAPH}])[{_IDEOGRAPH}](?:{_SPACE}[{_IDEOGRAPH}](?![{_IDEOGRAPH}]))+"
+)
+_WORD_SPACE_RE = re.compile(rf"(?<=[{_IDEOGRAPH}]){_SPACE}(?=[{_IDEOGRAPH}])")
+# Stands for a kept space while squash runs: a noncharacter, never in a text, and not CJK, so
+# squash leaves it (and what is next to it) alone.
+_KEPT_SPACE = "\ufdd0"
 
 
 def parse_table(lines: list[str], title: str = "") -> ParsedTable:
@@ -29,7 +40,8 @@ def parse_table(lines: list[str], title: str = "") -> ParsedTable:
     - repeated headers (page breaks) dropped, and rows under a repeated header whose columns
       are in another order mapped to the first header by column name;
     - surplus empty cells (merged cells of the PDF) squeezed out so cells line up;
-    - cells holding ``<p>…</p>`` reduced to text, one line per paragraph;
+    - cells holding ``<p>…</p>`` reduced to text, one line per paragraph, their spaces as
+      cell_text leaves them;
     - in a table numbered by 序号, a row without a number merged into the row above (a row
       split over a page break);
     - every row padded to the header's width.
@@ -37,9 +49,9 @@ def parse_table(lines: list[str], title: str = "") -> ParsedTable:
     raw_rows: list[list[str]] = []
     for line in lines:
         if "\t" not in line and raw_rows:
-            _append_to_last_cell(raw_rows[-1], strip_html(line))
+            _append_to_last_cell(raw_rows[-1], cell_text(line))
             continue
-        raw_rows.append([strip_html(cell) for cell in line.split("\t")])
+        raw_rows.append([cell_text(cell) for cell in line.split("\t")])
 
     header: list[str] = []
     if raw_rows and looks_like_header(raw_rows[0]):
@@ -68,6 +80,15 @@ def parse_table(lines: list[str], title: str = "") -> ParsedTable:
     if header:
         header = header + [""] * (width - len(header))
     return ParsedTable(title=title, header=header, rows=padded, source_rows=source_rows)
+
+
+def cell_text(cell: str) -> str:
+    """The text of a cell as printed: squash's rules, except that a space between two Chinese
+    words stays (``实体卡 电子卡``: in a cell it separates two items, where in running text it
+    is where a line wrapped). Letter-spacing goes (``杨 军`` → ``杨军``), and so do the spaces
+    squash drops next to digits, Latin letters and punctuation (``2022 年`` → ``2022年``)."""
+    cell = _LETTER_SPACED_RE.sub(lambda match: strip_spaces(match.group()), cell)
+    return strip_html(_WORD_SPACE_RE.sub(_KEPT_SPACE, cell)).replace(_KEPT_SPACE, " ")
 
 
 def _trim(cells: list[str]) -> list[str]:

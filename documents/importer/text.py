@@ -2,17 +2,21 @@
 
 The PDF extraction of the gazette puts spaces where a line wrapped (``扩大有效投资 实施方案``),
 types digits and brackets in both widths, and wraps cells in HTML. These helpers turn such
-fragments into the text a reader sees, and give a key for comparing two spellings of a title.
+fragments into the text a reader sees, and give a key for comparing two spellings of a title
+(full-width and traditional characters compare as their half-width and simplified forms).
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+
+import opencc
 
 from documents.text import collapse_spaces
 
@@ -25,6 +29,7 @@ __all__ = [
     "parse_date",
     "repair_text_layer",
     "similarity",
+    "simplified",
     "split_outside_brackets",
     "squash",
     "strip_html",
@@ -53,8 +58,8 @@ _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 # Typesetters often put a digit zero, a letter O or a circle ○ among Chinese numerals
-# (二0一一年, 二O二二年): a year of Chinese numerals reads them as 〇.
-_ZERO_LIKE = "0OoΟ○◯"
+# (二0一一年, 二O二二年, in either width): a year of Chinese numerals reads them as 〇.
+_ZERO_LIKE = "0OoΟ○◯０Ｏｏ"
 _YEAR = rf"(?P<year>\d{{4}}|[〇零一二三四五六七八九{_ZERO_LIKE}]{{4}})"
 _MONTH = r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DAY = r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -87,16 +92,31 @@ def join_wrapped(first: str, second: str) -> str:
     return first + second
 
 
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")  # 20 ms to load its dictionaries: once, when first needed
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (``市發改委`` → ``市发改委``), for comparing only: what
+    is stored stays as printed. OpenCC converts by phrase, so 乾隆 stays and 乾燥 becomes 干燥."""
+    return _t2s().convert(text)
+
+
 def match_key(text: str) -> str:
-    """A key for fuzzy comparison: NFKC, no spaces, no punctuation.
+    """A key for fuzzy comparison: NFKC, simplified characters, no spaces, no punctuation.
 
-    ``《咸宁年鉴（2022）》`` and ``《咸宁年鉴(2022)》`` both give ``咸宁年鉴2022``.
+    ``《咸宁年鉴（2022）》``, ``《咸宁年鉴(2022)》`` and ``《咸寧年鑑（２０２２）》`` all give
+    ``咸宁年鉴2022``.
     """
-    return _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return _NOT_WORD_RE.sub("", simplified(unicodedata.normalize("NFKC", text))).lower()
 
 
+# An issuer's name and the verbs in front of a title's subject (中共…市委办公室关于印发…): the
+# city's own name or any place up to …市/…省/…县/…区.
 _TITLE_PREFIX_RE = re.compile(
-    r"^(?:中共)?(?:咸宁市|市)?(?:委)?(?:人民政府|政府)?(?:办公室|办公厅)?(?:关于)?(?:印发|转发)?"
+    r"^(?:中共)?(?:[\u4e00-\u9fff]{1,8}?[省市县区]|市)?(?:委)?(?:人民政府|政府)?(?:办公室|办公厅)?"
+    r"(?:关于)?(?:印发|转发)?"
 )
 _TITLE_SUFFIX_RE = re.compile(r"(?:的)?(?:通知|决定|意见|批复|函|公告|通告|命令|报告)$")
 
@@ -122,12 +142,15 @@ def title_similarity(a: str, b: str) -> float:
 
 
 def cn_to_int(text: str) -> int | None:
-    """``二十八`` → 28, ``一百零五`` → 105, ``〇``/``3`` → 0/3; None if it is not a numeral."""
+    """``二十八`` → 28, ``一百零五`` → 105, ``〇``/``3`` → 0/3, ``二0一一`` → 2011 (a zero
+    look-alike among Chinese numerals is 〇); None if it is not a numeral."""
     text = unicodedata.normalize("NFKC", text.strip())
     if not text:
         return None
     if text.isdigit():
         return int(text)
+    if any(char in _CN_DIGITS for char in text):
+        text = "".join("〇" if char in _ZERO_LIKE else char for char in text)
     if any(char not in _CN_DIGITS and char not in _CN_UNITS for char in text):
         return None
     if all(char in _CN_DIGITS for char in text) and len(text) > 1:  # 二〇二二
@@ -147,11 +170,7 @@ def parse_date(text: str) -> datetime.date | None:
     match = DATE_RE.search(unicodedata.normalize("NFKC", text))
     if match is None:
         return None
-    year_text = match["year"]
-    if not year_text.isdigit():
-        year_text = "".join("〇" if char in _ZERO_LIKE else char for char in year_text)
-    year = cn_to_int(year_text)
-    month, day = (cn_to_int(match[name]) for name in ("month", "day"))
+    year, month, day = (cn_to_int(match[name]) for name in ("year", "month", "day"))
     if year is None or month is None or day is None:
         return None
     try:

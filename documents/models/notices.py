@@ -18,16 +18,18 @@ from simple_history.models import HistoricalRecords
 
 from documents.docnumbers import DocNumberError, parse_doc_number
 from documents.extensions import notice_extensions
+from documents.importer.structure import structure_of
 from documents.models.issues import FIRST_YEAR, Issue, PublicationStatus, Validity
 from documents.models.units import LeadingGroup, Unit
 from documents.text import (
     DOCUMENT_KINDS,
+    Block,
     BodyOutline,
-    OutlineBlock,
+    PartOutline,
     body_blocks,
     body_outline,
     chinese_date,
-    outline_blocks,
+    part_outline,
 )
 
 
@@ -205,7 +207,7 @@ class Notice(models.Model):
     body = models.TextField(_("正文"), blank=True, help_text=_("每段一行。"))
     # The parser's structure of the body, one entry per line of `body`:
     # [{"kind": "article", "number": "第十四条", "anchor": "第十四条"}, …]
-    # (documents.outline); rebuilt by the same rules when staff edit the body.
+    # (documents.importer.structure); rebuilt by the same rules when staff edit the body.
     structure = models.JSONField(_("正文结构"), default=list, blank=True, editable=False)
     # The grand total line its list prints (合计：事项 32 项、项目 36 个，总投资 619.53 亿元):
     # {"tasks": 32, "projects": 36, "investment_yi": "619.53"}; publishing checks the list still
@@ -236,7 +238,7 @@ class Notice(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(doc_number__isnull=True, year__isnull=True, serial__isnull=True)
-                    | Q(doc_number__isnull=False, serial__gte=1)
+                    | Q(doc_number__isnull=False, serial__isnull=False, serial__gte=1)
                 ),
                 name="notice_doc_number_parts",
             ),
@@ -273,12 +275,15 @@ class Notice(models.Model):
         self.doc_number = number.canonical
         self.agency_code, self.year, self.serial = number.agency_code, number.year, number.serial
 
-    def blocks(self):
-        return body_blocks(self.body)
+    def blocks(self) -> list[Block]:
+        """The body's lines with what the parser found them to be: the stored structure, or
+        where it does not fit the body (a row stored before structures were kept) the body
+        read again by the parser's rules."""
+        return body_blocks(self.body, structure_of(self.body, self.structure))
 
     def outline(self) -> BodyOutline:
         """The body as the notice page shows it (letter, enclosed title, enclosed document)."""
-        return body_outline(self.body)
+        return body_outline(self.blocks())
 
     @property
     def starts_on(self) -> datetime.date | None:
@@ -334,12 +339,14 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return f"{self.label} {self.title}".strip()
 
-    def blocks(self):
-        return body_blocks(self.body)
+    def blocks(self) -> list[Block]:
+        """The body's lines with what the parser found them to be (as Notice.blocks)."""
+        return body_blocks(self.body, structure_of(self.body, self.structure))
 
-    def outline(self) -> list[OutlineBlock]:
-        """The body as the notice page shows it, headings nested under the attachment's."""
-        return outline_blocks(self.blocks())
+    def outline(self) -> PartOutline:
+        """The body as the notice page shows it, headings nested under the attachment's, ids
+        starting with its label (附件2, 附件2-一)."""
+        return part_outline(self.label or f"附件{self.order}", self.blocks())
 
 
 class Table(models.Model):

@@ -227,6 +227,8 @@ class Membership(models.Model):
     role = models.CharField(
         _("职务"), max_length=30, choices=MembershipRole, default=MembershipRole.MEMBER
     )
+    # The role as printed (主任委员, 常务副主任, 秘书长 …) when it is not the role's own name.
+    role_label = models.CharField(_("职务名称（原文）"), max_length=20, blank=True)
     person_name = models.CharField(
         _("姓名"), max_length=30, blank=True, db_index=True, help_text=_("保存时去掉排版空格。")
     )
@@ -256,7 +258,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         who = self.person_name or self.position or (self.unit and str(self.unit)) or ""
-        return f"{self.get_role_display()} {who}".strip()
+        return f"{self.role_name} {who}".strip()
+
+    @property
+    def role_name(self) -> str:
+        """The role as printed (主任委员), else the role's name (组长)."""
+        return self.role_label or str(self.get_role_display())
 
     def clean(self) -> None:
         self.person_name = normalize_person_name(self.person_name)

@@ -106,7 +106,7 @@ def notice_document(notice) -> IndexDocument:
     lines += [f"{t.content} {t.measures}" for t in tasks]
     for g in groups:
         lines += [g.name, g.office, g.duties]
-        lines += [f"{m.get_role_display()} {m.person_name} {m.position}" for m in members]
+        lines += [f"{m.role_name} {m.person_name} {m.position}" for m in members]
 
     title_text = FIELD_SEPARATOR.join(normalize(x) for x in titles)
     heading_text = FIELD_SEPARATOR.join(normalize(x) for x in headings if x)

@@ -1,11 +1,13 @@
 """Tests for documents.docnumbers: the one normaliser of 发文字号."""
 
+import dataclasses
 import re
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from documents import city
 from documents.docnumbers import (
     DocNumber,
     DocNumberError,
@@ -383,9 +385,10 @@ def test_property_find_in_running_text(code, year, serial, brackets, break_at):
 NUMBERISH = st.text(
     alphabet=st.sampled_from(list("咸政办发鄂〔〕[]()（）【】0123456789２年第号 \n、。"))
 )
+DECREEISH = st.text(alphabet=st.sampled_from(list("咸宁市省人民政府国务院部委令第号0123456789 \n")))
 
 
-@given(st.one_of(st.text(), NUMBERISH))
+@given(st.one_of(st.text(), NUMBERISH, DECREEISH))
 def test_property_arbitrary_text_raises_only_doc_number_error(text):
     try:
         number = parse_doc_number(text)
@@ -415,3 +418,168 @@ def test_property_arbitrary_text_raises_only_doc_number_error(text):
 )
 def test_a_number_broken_across_a_page_before_its_hao_is_found(text, found):
     assert [n.canonical for n in find_doc_numbers(text)] == found
+
+
+# --- Decrees (令): numbered by the issuer, without a year ----------------------------------------
+
+XIANNING_46 = DocNumber("咸宁市人民政府令", None, 46)
+STATE_COUNCIL_732 = DocNumber("中华人民共和国国务院令", None, 732)
+
+
+def test_a_decree_has_no_year_and_its_own_canonical_form():
+    assert XIANNING_46.canonical == "咸宁市人民政府令第46号"
+    assert str(STATE_COUNCIL_732) == "中华人民共和国国务院令第732号"
+    assert parse_doc_number("咸宁市人民政府令第46号").year is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("咸宁市人民政府令第46号", XIANNING_46, id="canonical"),
+        pytest.param("咸宁市人民政府令 第46号", XIANNING_46, id="space-before-di"),
+        pytest.param("咸宁市人民政府令\n第 46 号", XIANNING_46, id="header-on-two-lines"),
+        pytest.param("咸宁市人民政府令第４６号", XIANNING_46, id="fullwidth-digits"),
+        pytest.param("咸宁市人民政府令46号", XIANNING_46, id="no-di"),
+        pytest.param("咸宁市人民政府令第046", XIANNING_46, id="leading-zero-no-hao"),
+        pytest.param("（咸宁市人民政府令第46号）", XIANNING_46, id="in-brackets"),
+        pytest.param("咸宁市政府令第46号", XIANNING_46, id="zhengfu-for-renmin-zhengfu"),
+        pytest.param("市人民政府令第46号", XIANNING_46, id="shi-is-xianning"),
+        pytest.param("市政府令第46号", XIANNING_46, id="shi-zhengfu"),
+        pytest.param(
+            "湖北省人民政府令第 418 号", DocNumber("湖北省人民政府令", None, 418), id="hubei"
+        ),
+        pytest.param("省人民政府令第418号", DocNumber("湖北省人民政府令", None, 418), id="sheng"),
+        pytest.param("国务院令第732号", STATE_COUNCIL_732, id="guowuyuan"),
+        pytest.param("中华人民共和国国务院令 第 732 号", STATE_COUNCIL_732, id="prc-guowuyuan"),
+        pytest.param("国令第732号", STATE_COUNCIL_732, id="guoling"),
+        pytest.param("财政部令第87号", DocNumber("财政部令", None, 87), id="ministry"),
+        pytest.param(
+            "中华人民共和国国家发展和改革委员会令第10号",
+            DocNumber("中华人民共和国国家发展和改革委员会令", None, 10),
+            id="eighteen-character-code",
+        ),
+    ],
+)
+def test_decree_numbers_parse_to_the_issuer_and_serial(text, expected):
+    assert parse_doc_number(text) == expected
+    assert parse_doc_number(expected.canonical) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("人民政府令第46号", "无法识别发布令的机关“人民政府”", id="no-place"),
+        pytest.param("政府令第46号", "无法识别发布令的机关“政府”", id="zhengfu-only"),
+        pytest.param("令第46号", "缺少发布令的机关", id="ling-only"),
+        pytest.param("命令第5号", "无法识别发布令的机关“命”", id="mingling"),
+        pytest.param("咸宁市人民政府令", "缺少序号", id="no-serial"),
+        pytest.param("咸宁市人民政府令第四十六号", "序号应为阿拉伯数字", id="chinese-serial"),
+        pytest.param("咸宁市人民政府令第0号", "序号必须是正整数", id="zero"),
+        pytest.param("咸宁市人民政府令第46号文", "序号之后有多余的文字“文”", id="words-after"),
+        pytest.param("根据咸宁市人民政府令第46号", "多余的文字“根据”", id="words-before"),
+        pytest.param("咸宁市人民政府令〔2022〕46号", "多余的文字“人民政府”", id="with-a-year"),
+    ],
+)
+def test_what_is_not_a_decree_number_says_why(text, reason):
+    with pytest.raises(DocNumberError, match=re.escape(reason)):
+        parse_doc_number(text)
+
+
+def test_shi_and_sheng_alone_are_the_gazettes_own_city_and_province():
+    assert normalize_doc_number("市政府令第5号") == "咸宁市人民政府令第5号"
+    other = dataclasses.replace(
+        city.current(), name="宜昌市", short_name="宜昌", government="宜昌市人民政府"
+    )
+    with city.using(other):
+        assert normalize_doc_number("市政府令第5号") == "宜昌市人民政府令第5号"
+        assert normalize_doc_number("省政府令第5号") == "湖北省人民政府令第5号"
+        found = find_doc_numbers("该办法已以宜昌市人民政府令第5号公布，依照市人民政府令第6号执行")
+        assert [n.canonical for n in found] == ["宜昌市人民政府令第5号", "宜昌市人民政府令第6号"]
+
+
+def test_a_decree_is_never_a_number_with_a_year():
+    decree = parse_doc_number("咸宁市人民政府令第46号")
+    assert decree != parse_doc_number("咸政发〔2022〕46号")
+    assert decree.canonical != normalize_doc_number("咸政发〔2022〕46号")
+    assert parse_doc_number("咸宁市人民政府令第8号") != parse_doc_number("咸宁市人民政府令第28号")
+    assert parse_doc_number("咸宁市人民政府令第46号") != parse_doc_number("湖北省人民政府令第46号")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "根据《咸宁市城市绿化管理办法》（咸宁市人民政府令第46号），结合工作实际，制定本细则。",
+            ["咸宁市人民政府令第46号"],
+            id="cited-in-brackets",
+        ),
+        pytest.param(
+            "根据湖北省人民政府令第418号有关规定，现将有关事项通知如下。",
+            ["湖北省人民政府令第418号"],
+            id="hubei-after-genju",
+        ),
+        pytest.param(
+            "按照市人民政府令第 5 号的要求，各地要抓好落实。",
+            ["咸宁市人民政府令第5号"],
+            id="shi-with-spaces",
+        ),
+        pytest.param(
+            "该办法已于某日以咸宁市人民政府令第46号公布。",
+            ["咸宁市人民政府令第46号"],
+            id="word-glued-before-a-known-place",
+        ),
+        pytest.param(
+            "咸宁市人民政府令\n\n第 46 号\n\n"
+            "《咸宁市某某管理办法》已经市人民政府常务会议审议通过，现予公布。",
+            ["咸宁市人民政府令第46号"],
+            id="decree-header",
+        ),
+        pytest.param(
+            "依据《某某条例》（国务院令第732号）和《湖北省某某办法》（省人民政府令第 418 号）、"
+            "（咸政发〔2022〕46号）",
+            ["中华人民共和国国务院令第732号", "湖北省人民政府令第418号", "咸政发〔2022〕46号"],
+            id="in-order-with-a-bracketed-number",
+        ),
+        pytest.param(
+            "（财政部令第87号）、国家发展改革委令第2号和住房和城乡建设部令第5号",
+            ["财政部令第87号", "国家发展改革委令第2号", "住房和城乡建设部令第5号"],
+            id="ministries",
+        ),
+        pytest.param(
+            "（咸宁市人民政府令第46号）和（咸宁市人民政府令第146号）、市人民政府令第46号",
+            ["咸宁市人民政府令第46号", "咸宁市人民政府令第146号"],
+            id="46-is-not-146-and-no-duplicates",
+        ),
+    ],
+)
+def test_find_decree_numbers_in_running_text(text, expected):
+    assert [number.canonical for number in find_doc_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("详见附件第46号。", id="di-hao-alone"),
+        pytest.param("现发布第3号公告。", id="announcement"),
+        pytest.param("咸宁市人民政府主办 2022年第5号（总第70号）", id="issue-of-the-gazette"),
+        pytest.param("上级下达命令第5号", id="mingling"),
+        pytest.param("全国令第5号", id="quanguo"),
+        pytest.param("依据人民政府令第46号", id="no-place"),
+        pytest.param("咸宁市人民政府令第四十六号", id="chinese-serial"),
+    ],
+)
+def test_find_no_decree_where_there_is_none(text):
+    assert find_doc_numbers(text) == []
+
+
+@given(
+    issuer=st.sampled_from(["咸宁市人民政府", "湖北省人民政府", "中华人民共和国国务院"]),
+    serial=st.integers(1, 99999),
+    prefix=st.sampled_from(["", "根据", "按照《某某办法》（", "依据"]),
+    spaces=st.sampled_from(["", " ", "\n"]),
+)
+def test_property_decrees_in_running_text_parse_back(issuer, serial, prefix, spaces):
+    text = f"{prefix}{issuer}令{spaces}第{spaces}{serial}{spaces}号）要求"
+    expected = DocNumber(f"{issuer}令", None, serial)
+    assert find_doc_numbers(text) == [expected]
+    assert parse_doc_number(expected.canonical) == expected

@@ -222,13 +222,14 @@ def test_admin_upload_of_a_word_file_previews_its_notices(admin_client):
 
 
 def test_a_word_file_imports_from_the_command_line_like_its_text(tmp_path):
+    from documents.tests.importer import without_lines
     from documents.tests.importer.renderings import to_docx
 
     path = tmp_path / "issue.docx"
     path.write_bytes(to_docx(SAMPLE.read_text(encoding="utf-8")))
     from_word = json.loads(run_command(str(path), "--json", "--dry-run"))
     from_text = json.loads(run_command(str(SAMPLE), "--json", "--dry-run"))
-    assert from_word == from_text
+    assert without_lines(from_word) == without_lines(from_text)  # lines fall elsewhere
 
 
 @pytest.mark.parametrize(

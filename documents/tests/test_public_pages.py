@@ -194,6 +194,15 @@ def test_a_published_number_resolves(client, site):
     assert client.get("/d/咸政办发[2022]29号/")["Location"] == site.notice.get_absolute_url()
 
 
+def test_a_decree_number_resolves_in_any_form_and_never_to_a_number_with_a_year(client):
+    decree = NoticeFactory.create(published=True, doc_number="咸宁市人民政府令第46号")
+    NoticeFactory.create(published=True, doc_number="咸政发〔2022〕46号")
+    for typed in ["咸宁市人民政府令第46号", "咸宁市人民政府令 第４６号", "市人民政府令46号"]:
+        assert client.get(f"/d/{typed}/")["Location"] == decree.get_absolute_url(), typed
+    assert client.get("/d/咸宁市人民政府令第146号/").status_code == 404
+    assert client.get("/d/人民政府令第46号/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "q", ["秘密草稿通知甲", "秘密草稿", "正文", DRAFT_NUMBER, "咸政办发(2023)99号"]
 )

@@ -131,6 +131,32 @@ def test_a_draft_notice_number_is_not_redirected_to(client):
     assert "本站未收录" in response.content.decode()
 
 
+def test_a_decree_is_found_by_its_number_in_any_form_and_only_it(client):
+    decree = published_notice(
+        title="咸宁市城市绿化管理办法",
+        doc_number="咸宁市政府令 第４６号",
+        body="第一条 为了加强绿化管理。",
+    )
+    assert (decree.doc_number, decree.agency_code, decree.year, decree.serial) == (
+        "咸宁市人民政府令第46号",
+        "咸宁市人民政府令",
+        None,
+        46,
+    )
+    published_notice(title="绿化工作的通知", doc_number="咸政发〔2022〕46号", body="第46号文件。")
+    published_notice(title="另一部规章", doc_number="咸宁市人民政府令第146号")
+    published_notice(title="省政府规章", doc_number="湖北省人民政府令第418号")
+
+    for typed in ["咸宁市人民政府令第46号", "咸宁市人民政府令46号", "市政府令第46号"]:
+        response = client.get(SEARCH, {"q": typed})
+        assert (response.status_code, response.url) == (302, decree.get_absolute_url()), typed
+    # Not a number on its own (no government named): the words, found where they are printed.
+    assert found(client, "人民政府令第46号") == ["咸宁市城市绿化管理办法"]
+    assert found(client, "咸宁市人民政府令第46号 绿化") == ["咸宁市城市绿化管理办法"]
+    response = client.get(SEARCH, {"q": "咸宁市人民政府令第8号"})
+    assert "本站未收录发文字号为 咸宁市人民政府令第8号 的文件" in response.content.decode()
+
+
 # --- Chinese full text ------------------------------------------------------------------------
 
 BODIES = {

@@ -1,13 +1,26 @@
 """How a notice body is shown: headings nest without skipping a level, numbered sentences keep
-their number in bold, the enclosed document of a 印发 notice gets its own title."""
+their number in bold, the enclosed document of a 印发 notice gets its own title. (The kinds of
+line come from the parser's structure: documents.importer.structure.)"""
 
 import pytest
 
-from documents.text import body_blocks, body_outline, document_kind, is_title, outline_blocks
+from documents.importer.structure import body_structure
+from documents.text import (
+    body_blocks,
+    body_lines,
+    body_outline,
+    document_kind,
+    is_title,
+    outline_blocks,
+)
+
+
+def blocks_of(text: str):
+    return body_blocks(text, body_structure(body_lines(text)))
 
 
 def shown(text: str, top: int = 3):
-    return [(b.level, b.lead, b.text) for b in outline_blocks(body_blocks(text), top=top)]
+    return [(b.level, b.lead, b.text) for b in outline_blocks(blocks_of(text), top=top)]
 
 
 @pytest.mark.parametrize(
@@ -44,7 +57,7 @@ def test_a_subheading_without_a_parent_heading_does_not_skip_a_level():
 
 
 def test_chapters_are_headings_and_articles_are_paragraphs_with_a_bold_number():
-    blocks = outline_blocks(body_blocks("第一章 总则\n第一条 为了减轻负担，制定本办法。\n"))
+    blocks = outline_blocks(blocks_of("第一章 总则\n第一条 为了减轻负担，制定本办法。\n"))
     assert (blocks[0].level, blocks[0].text) == (3, "第一章 总则")
     assert (blocks[1].level, blocks[1].lead, blocks[1].rest) == (
         None,
@@ -53,8 +66,17 @@ def test_chapters_are_headings_and_articles_are_paragraphs_with_a_bold_number():
     )
 
 
+def test_the_items_of_an_article_are_paragraphs_even_when_they_are_short():
+    text = "第一章 总则\n第三条 认定标准如下：\n（一）古树。\n第二章 管理\n（一）职责\n"
+    assert [(level, line) for level, _lead, line in shown(text) if level] == [
+        (3, "第一章 总则"),
+        (3, "第二章 管理"),
+        (4, "（一）职责"),
+    ]
+
+
 def test_a_long_numbered_paragraph_keeps_its_lead_sentence_in_bold():
-    [block] = outline_blocks(body_blocks("（一）加强组织保障。健全完善工作机制，形成合力。"))
+    [block] = outline_blocks(blocks_of("（一）加强组织保障。健全完善工作机制，形成合力。"))
     assert (block.level, block.lead, block.rest) == (
         None,
         "（一）加强组织保障。",
@@ -63,7 +85,7 @@ def test_a_long_numbered_paragraph_keeps_its_lead_sentence_in_bold():
 
 
 def test_list_items_stay_plain_paragraphs():
-    [block] = outline_blocks(body_blocks("（一）一类医疗救助对象：城乡特困人员、孤儿；"))
+    [block] = outline_blocks(blocks_of("（一）一类医疗救助对象：城乡特困人员、孤儿；"))
     assert (block.level, block.lead) == (None, "")
 
 
@@ -79,10 +101,12 @@ def test_headings_deeper_than_h6_are_shown_as_bold_paragraphs():
 
 def test_the_enclosed_document_of_a_publishing_notice_gets_its_title():
     outline = body_outline(
-        "《〈咸宁年鉴（2022）〉编纂方案》已经市人民政府同意，现印发给你们。\n"
-        "《咸宁年鉴（2022）》编纂方案\n"
-        "一、指导思想\n"
-        "坚持正确方向。\n"
+        blocks_of(
+            "《〈咸宁年鉴（2022）〉编纂方案》已经市人民政府同意，现印发给你们。\n"
+            "《咸宁年鉴（2022）》编纂方案\n"
+            "一、指导思想\n"
+            "坚持正确方向。"
+        )
     )
     assert [block.text for block in outline.letter] == [
         "《〈咸宁年鉴（2022）〉编纂方案》已经市人民政府同意，现印发给你们。"
@@ -93,7 +117,7 @@ def test_the_enclosed_document_of_a_publishing_notice_gets_its_title():
 
 
 def test_a_notice_that_encloses_nothing_is_all_letter():
-    outline = body_outline("为加强领导，决定成立领导小组。\n一、主要职责\n统筹协调。\n")
+    outline = body_outline(blocks_of("为加强领导，决定成立领导小组。\n一、主要职责\n统筹协调。"))
     assert outline.enclosed_title == ""
     assert [b.level for b in outline.letter] == [None, 3, None]
 

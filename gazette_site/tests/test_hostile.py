@@ -48,6 +48,7 @@ URL_ARGS = {
     "documents:notice_detail": lambda ids: [ids["notice"]],
     "documents:notice_table_csv": lambda ids: [ids["notice"], ids["table"]],
     "documents:doc_number_redirect": lambda ids: [ids["doc_number"]],
+    "documents:doc_number_anchor_redirect": lambda ids: [ids["doc_number"], "第一条"],
     "documents:unit_detail": lambda ids: [ids["unit"]],
 }
 EXTRA_URLS = ["/sitemap.xml", "/robots.txt"]

@@ -1,5 +1,8 @@
+import argparse
 import json
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -21,10 +24,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", type=Path, help="the issue: PDF, .docx, HTML or text (UTF-8 or GB18030)"
+            "file",
+            type=Path,
+            help="the issue, or single documents with --issue: PDF, .docx, HTML or text "
+            "(UTF-8 or GB18030)",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and report, write nothing"
+        )
+        parser.add_argument(
+            "--issue",
+            type=_issue_ref,
+            metavar="YEAR/NUMBER",
+            help="the issue single documents are for (e.g. 2023/2); a file whose cover or "
+            "web-edition block names another issue is refused",
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument(
@@ -33,7 +46,16 @@ class Command(BaseCommand):
             help="publish the issue (or the revision of a published one) after loading",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, json: bool, publish: bool, **options):
+    def handle(
+        self,
+        *args,
+        file: Path,
+        dry_run: bool,
+        json: bool,
+        publish: bool,
+        issue: tuple[int, int] | None = None,
+        **options,
+    ):
         try:
             if file.stat().st_size > MAX_IMPORT_BYTES:
                 raise CommandError(f"文件过大（超过 {MAX_IMPORT_BYTES // MEGABYTE} MB）：{file}")
@@ -48,6 +70,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 progress=progress,
                 source_name=file.name,
+                issue=issue,
             )
         except ImportFormatError as error:
             raise CommandError(f"{file}：{error}（未写入任何数据）") from error
@@ -69,10 +92,16 @@ class Command(BaseCommand):
     def _summary(self, outcome, *, dry_run: bool) -> None:
         report = outcome.report
         issue = report["issue"]
-        self.stdout.write(
-            f"{issue['year']}年第{issue['number']}号（总第{issue['total_number']}号），"
-            f"{issue['published_on']}出版，{len(report['notices'])} 件文件："
-        )
+        if issue.get("documents_only"):
+            self.stdout.write(
+                f"收入{issue['year']}年第{issue['number']}号的单篇文件 "
+                f"{len(report['notices'])} 件："
+            )
+        else:
+            self.stdout.write(
+                f"{issue['year']}年第{issue['number']}号（总第{issue['total_number']}号），"
+                f"{issue['published_on']}出版，{len(report['notices'])} 件文件："
+            )
         for notice in report["notices"]:
             extras = []
             for key, label in (("projects", "项目"), ("tasks", "事项"), ("tables", "表格")):
@@ -123,6 +152,17 @@ class Command(BaseCommand):
                     "请在后台“刊期修订稿”中提交审核，由审核发布人员发布。"
                 )
             )
+
+
+_ISSUE_REF_RE = re.compile(r"^\s*(\d{4})\s*(?:[/\-.]|年\s*第?)\s*(\d{1,3})\s*[号期]?\s*$")
+
+
+def _issue_ref(text: str) -> tuple[int, int]:
+    """``2023/2``, ``2023-2`` or ``2023年第2号`` → (2023, 2)."""
+    match = _ISSUE_REF_RE.match(unicodedata.normalize("NFKC", text))
+    if match is None or int(match[2]) < 1:
+        raise argparse.ArgumentTypeError(f"期号应写作“年份/期号”，如 2023/2，而不是“{text}”")
+    return int(match[1]), int(match[2])
 
 
 def _dumps(report: dict) -> str:

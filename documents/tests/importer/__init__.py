@@ -5,6 +5,8 @@ Run them without Django: ``pytest -p no:django documents/tests/importer``.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -31,3 +33,18 @@ def sample_path() -> Path:
 
 def sample_text() -> str:
     return sample_path().read_text(encoding="utf-8")
+
+
+_LINE_PREFIX_RE = re.compile(r"^第\d+行[：\s]")
+
+
+def without_lines(report: dict) -> dict:
+    """A report without the line numbers it gives (notices' lines, warnings' line prefixes):
+    what a text changed only by where its lines fall still has to match."""
+    report = json.loads(json.dumps(report, default=str))
+    report["warnings"] = [_LINE_PREFIX_RE.sub("", warning) for warning in report["warnings"]]
+    for notice in report["notices"]:
+        notice.pop("line", None)
+        for warning in notice["warnings"]:
+            warning.pop("line", None)
+    return report

@@ -6,8 +6,15 @@ import pytest
 
 from documents.importer import extract_text_tasks, parse_project_list, parse_table, split_unit_names
 from documents.importer.body import classify_block
-from documents.importer.lists import is_project_list, locate_project
-from documents.importer.records import UnitRef
+from documents.importer.lists import (
+    is_project_list,
+    is_task_table,
+    locate_project,
+    parse_task_table,
+    read_list,
+)
+from documents.importer.notices import _read_lists_and_tasks
+from documents.importer.records import ParsedAttachment, ParsedNotice, UnitRef
 
 # --- split_unit_names ---------------------------------------------------------------------------
 
@@ -192,6 +199,221 @@ def test_a_table_without_deadline_column_is_not_a_list():
 )
 def test_project_location(responsible, name, location):
     assert locate_project(responsible, name) == location
+
+
+# --- other tables of tasks ----------------------------------------------------------------------
+
+CATALOGUE_HEADER = "序号\t应用项目\t建设内容\t牵头单位\t责任单位\t完成时间"
+PLACES = ("城区", "乡镇", "园区", "学校", "社区", "景区")
+SYSTEMS = ("智慧停车", "电子证照", "视频共享", "预约挂号", "水质监测")
+
+
+def _catalogue() -> list[str]:
+    """A catalogue of 62 applications in two sections, with a subtotal and a total."""
+    lines = [CATALOGUE_HEADER, "一、数字政府\t\t\t\t\t"]
+    for number in range(1, 63):
+        if number == 31:
+            lines += ["小计\t\t\t\t\t30项", "二、数字社会（牵头单位：市数据局）\t\t\t\t\t"]
+        place, system = PLACES[number % 6], SYSTEMS[number % 5]
+        lead = "市政务服务和大数据管理局" if number < 31 else ""
+        lines.append(
+            f"{number}\t{place}{system}应用{number}\t建设{place}{system}平台，接入 {number} 个点位"
+            f"\t{lead}\t市财政局、各县市区人民政府\t{2022 + number % 3}年底前"
+        )
+    lines[10] = lines[10].rsplit("\t", 1)[0] + "\t持续推进"  # the 9th application
+    return [*lines, "合计\t\t\t\t\t62项"]
+
+
+def test_a_catalogue_with_lead_and_responsible_columns_gives_a_task_per_row():
+    table = parse_table(_catalogue(), "应用目录")
+    rows = [list(row) for row in table.rows]
+    assert not is_project_list(table) and is_task_table(table)
+    result = read_list(table, "附件1")
+    assert result is not None and len(result.tasks) == 62
+    assert table.rows == rows  # the table itself stays as printed
+    first = result.tasks[0]
+    assert (first.section, first.section_order, first.number, first.label) == (
+        "数字政府",
+        1,
+        1,
+        "1",
+    )
+    assert first.content == "乡镇电子证照应用1"
+    assert first.measures == "建设乡镇电子证照平台，接入1个点位"
+    assert (first.deadline_text, first.deadline_year) == ("2023年底前", 2023)
+    assert first.units == [
+        UnitRef("lead", "市政务服务和大数据管理局"),
+        UnitRef("responsible", "市财政局"),
+        UnitRef("responsible", "各县市区人民政府"),
+    ]
+    assert (first.attachment, first.source) == ("附件1", "list")
+    assert [(t.deadline_text, t.deadline_year) for t in result.tasks if t.number == 9] == [
+        ("持续推进", None)
+    ]
+    last = result.tasks[-1]
+    assert (last.section, last.section_order, last.number) == ("数字社会", 2, 62)
+    assert last.units == [
+        UnitRef("responsible", "市财政局"),
+        UnitRef("responsible", "各县市区人民政府"),
+    ]
+    assert [(s.number, s.title, s.lead_units) for s in result.sections] == [
+        ("一", "数字政府", []),
+        ("二", "数字社会", ["市数据局"]),
+    ]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("牵头部门", "lead"),
+        ("主办单位", "lead"),
+        ("牵头责任单位", "lead"),
+        ("责任部门", "responsible"),
+        ("责任主体", "responsible"),
+        ("实施单位", "responsible"),
+        ("配合部门", "cooperating"),
+        ("协办单位", "cooperating"),
+    ],
+)
+def test_a_unit_column_names_the_role_of_its_units(header, role):
+    table = parse_table([f"序号\t工作任务\t{header}", "1\t编制数据资源目录\t市数据局 市统计局"])
+    (task,) = parse_task_table(table).tasks
+    assert task.units == [UnitRef(role, "市数据局"), UnitRef(role, "市统计局")]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "deadline", "year"),
+    [
+        ("时间节点", "2023年6月底前", "2023年6月底前", 2023),
+        ("办结时限", "2024 年 12 月", "2024年12月", 2024),
+        ("完成时限", "2022—2025年", "2022—2025年", 2025),
+        ("时限", "长期坚持", "长期坚持", None),
+    ],
+)
+def test_a_deadline_column_is_read_as_the_list_parser_reads_it(header, cell, deadline, year):
+    table = parse_table([f"重点任务\t责任单位\t{header}", f"建成城市大脑\t市数据局\t{cell}"])
+    (task,) = parse_task_table(table).tasks
+    assert (task.number, task.label, task.deadline_text, task.deadline_year) == (
+        1,
+        "",
+        deadline,
+        year,
+    )
+
+
+def test_a_deadline_told_in_a_sentence_keeps_its_date_and_the_sentence_goes_to_the_measures():
+    sentence = (
+        "2023年6月底前完成平台建设，2024年底前实现全市覆盖，此后每年组织一次评估，"
+        "评估结果报市政府并向社会公开"
+    )
+    table = parse_table(["事项\t配合单位\t完成时限", f"推广电子印章\t市公安局\t{sentence}"])
+    (task,) = parse_task_table(table).tasks
+    assert (task.deadline_text, task.deadline_year) == ("2023年6月底前", 2023)
+    assert task.measures == sentence
+    assert task.units == [UnitRef("cooperating", "市公安局")]
+
+
+def test_several_text_columns_give_the_content_and_the_measures_and_a_category_the_section():
+    table = parse_table(
+        [
+            "序号\t领域\t工作目标\t具体任务\t牵头领导\t牵头单位\t开工时间\t完成时间\t备注",
+            "1\t数字经济\t培育新业态\t建设 产业平台\t李副市长\t市经信局\t2022年\t2024年\t新建",
+            "2\t\t做强园区\t打造数字产业园\t李副市长\t市经信局\t2022年\t2025年\t",
+            "3\t数字治理\t\t推进一网统管\t王副市长\t市数据局\t\t2023年\t",
+        ]
+    )
+    tasks = parse_task_table(table).tasks
+    assert [(t.section_order, t.section, t.content, t.measures) for t in tasks] == [
+        (1, "数字经济", "培育新业态", "建设 产业平台"),
+        (1, "数字经济", "做强园区", "打造数字产业园"),
+        (2, "数字治理", "推进一网统管", ""),
+    ]
+    assert [t.deadline_year for t in tasks] == [2024, 2025, 2023]
+    assert tasks[0].units == [UnitRef("lead", "市经信局")]  # not 李副市长: a person
+
+
+def test_a_row_without_text_is_skipped_with_a_warning_and_a_bare_number_is_no_section():
+    table = parse_table(
+        [
+            "序号\t任务内容\t责任单位",
+            "1\t整合政务热线\t市政府办",
+            "2\t\t市数据局",
+            "3\t\t",
+            "①\t共享政务数据\t市数据局",
+        ]
+    )
+    result = parse_task_table(table, "附件2")
+    assert [(t.number, t.label, t.content) for t in result.tasks] == [
+        (1, "1", "整合政务热线"),
+        (2, "①", "共享政务数据"),
+    ]
+    assert [s.title for s in result.sections] == [""]
+    assert result.warnings == [
+        "附件2中有一行没有事项内容，已跳过：“2”",
+        "附件2中有一行没有事项内容，已跳过：“3”",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            "序号\t领域\t建设目标\t重点项目\t责任单位",  # rows are areas, not tasks
+            "1\t交通\t互联互通\t甲公路、乙大桥\t市交通运输局",
+        ],
+        ["供稿单位\t撰稿内容", "市档案馆\t馆藏工作概况"],
+        ["姓名\t工作单位\t荣誉称号\t表彰单位", "林青\t市数据局\t先进个人\t省人社厅"],
+        ["序号\t工作任务\t牵头领导\t联系人", "1\t建成城市大脑\t李副市长\t王明"],
+    ],
+)
+def test_a_table_without_a_unit_column_or_a_task_column_gives_no_tasks(lines):
+    table = parse_table(lines)
+    assert not is_task_table(table)
+    assert read_list(table) is None
+
+
+def test_a_project_list_is_still_read_as_one():
+    table = parse_table(LIST, "责任清单")
+    assert not is_task_table(table)
+    result = read_list(table, "附件2")
+    assert result is not None and result.totals is not None and result.totals.projects == 3
+
+
+def test_a_notices_tables_of_tasks_follow_its_list_sections_and_replace_its_text_tasks():
+    tasks_table = parse_table(
+        [
+            "序号\t重点任务\t牵头单位\t配合单位",
+            "一、数据共享\t\t\t",
+            "1\t建设数据共享平台\t市数据局\t市直各部门",
+            "2\t编制共享目录\t市数据局\t",
+        ]
+    )
+    notice = ParsedNotice(
+        order=1,
+        page=None,
+        section="",
+        title="关于印发某方案的通知",
+        doc_number=None,
+        issuer="",
+        addressees="",
+        signed_on=None,
+        blocks=[classify_block("1. 强化招商引资。（牵头单位：市招商和投资促进局）")],
+        attachments=[
+            ParsedAttachment("附件1", "责任清单", tables=[parse_table(LIST, "责任清单")]),
+            ParsedAttachment("附件2", "重点任务分工", tables=[tasks_table]),
+        ],
+    )
+    _read_lists_and_tasks(notice)
+    assert len(notice.list_sections) == 3 and len(notice.projects) == 3
+    assert [(t.attachment, t.section_order, t.number, t.order) for t in notice.tasks[-2:]] == [
+        ("附件2", 3, 1, 4),
+        ("附件2", 3, 2, 5),
+    ]
+    assert notice.list_sections[2].title == "数据共享"
+    assert {t.source for t in notice.tasks} == {"list"}
+    keys = [(t.section_order, t.number) for t in notice.tasks]
+    assert len(keys) == len(set(keys))  # what the loader finds tasks by
 
 
 # --- tasks in running text ----------------------------------------------------------------------

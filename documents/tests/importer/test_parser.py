@@ -680,6 +680,7 @@ def test_sample_has_its_eight_notices_with_numbers_pages_issuers_and_dates(sampl
         "number": 5,
         "total_number": 70,
         "published_on": "2022-11-16",
+        "documents_only": False,
         "masthead": None,
         "toc": None,
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from documents.importer import ImportFormatError, build_report, parse_issue
 from documents.importer.sources import Paragraph, TableRows, read_source
 from documents.importer.text import repair_text_layer
-from documents.tests.importer import renderings, sample_text
+from documents.tests.importer import renderings, sample_text, without_lines
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal-issue.txt").read_text(encoding="utf-8")
 TEXTS = {"sample": sample_text(), "minimal": MINIMAL}
@@ -29,13 +28,13 @@ TEXT_LAYER_WARNING = "借用了别的字的字形编码"
 
 def report_of(data: bytes) -> dict:
     source = read_source(data)
-    return build_report(parse_issue(source.text(), pages=source.pages()))
+    return without_lines(build_report(parse_issue(source.text(), pages=source.pages())))
 
 
 def comparable(report: dict) -> dict:
     """The report without what a rendering changes by nature: the PDF's page of a notice (the
     text's come from its 目录 alone) and the warning that a text layer was repaired."""
-    report = json.loads(json.dumps(report, default=str))
+    report = without_lines(report)
     report["warnings"] = [w for w in report["warnings"] if TEXT_LAYER_WARNING not in w]
     return report
 

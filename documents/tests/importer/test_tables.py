@@ -108,3 +108,23 @@ def test_a_form_without_header_keeps_every_row():
     table = parse_table(["项目名称\t\t\t\t", "项目位置\t\t不动产权证书号 (其他权属证明)\t\t"])
     assert table.header == []
     assert table.rows == [["项目名称", "", ""], ["项目位置", "", "不动产权证书号(其他权属证明)"]]
+
+
+def test_a_space_between_two_chinese_words_of_a_cell_stays():
+    table = parse_table(
+        [
+            "序号\t卡种\t说明",
+            "1\t实体卡 电子卡\t线上　 线下均可办理，支持 NFC 读卡",
+            "2\t<p>市民卡 老年卡</p><p>学生卡</p>\t2023 年起 发放",
+        ]
+    )
+    assert table.rows == [
+        ["1", "实体卡 电子卡", "线上 线下均可办理，支持NFC读卡"],
+        ["2", "市民卡 老年卡\n学生卡", "2023年起 发放"],
+    ]
+
+
+def test_letter_spacing_and_spaces_next_to_punctuation_go():
+    table = parse_table(["序 号\t姓 名\t职 务\t单位", "1\t林 青\t组 长\t市数据局、 市财政局"])
+    assert table.header == ["序号", "姓名", "职务", "单位"]
+    assert table.rows == [["1", "林青", "组长", "市数据局、市财政局"]]
