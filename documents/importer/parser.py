@@ -883,6 +883,10 @@ def _finish_notice(notice: ParsedNotice, span: NoticeSpan, pages: list[int | Non
             notice.title = block.title
     notice.kind = document_kind(notice.title, notice.doc_number)
     code = notice.doc_number.split("〔")[0] if notice.doc_number else ""
+    if not notice.issuer and code:  # no signature printed: the issuer whose code it is
+        notice.issuer = next(
+            (issuer.name for issuer in city.current().issuers if code in issuer.codes), ""
+        )
     notice.normative = bool(_NORMATIVE_CODE_RE.search(code)) or "规范性文件" in fields.get(
         "topic", ""
     )
@@ -899,6 +903,8 @@ def _warn_if_cut(
     if last is None or notice.signed_on is not None:
         return
     line = lines[last].strip()
+    if "\t" in line:  # a table's last row: no sentence to be cut
+        return
     if not _SENTENCE_END_RE.search(line) and not DATE_LINE_RE.match(line):
         warnings.append(
             f"第{last + 1}行：文本在《{notice.title}》中途结束（“…{line[-20:]}”），"

@@ -272,3 +272,44 @@ def _gazette_texts() -> list[Path]:
 def test_every_gazette_text_at_hand_imports_without_raising(path):
     parsed = parse_issue(decode(path.read_bytes()))
     assert parsed.notices and all(notice.title for notice in parsed.notices)
+
+
+OTHER_CITY = """黄石市人民政府公报
+2007年第3号（总第120号）
+2007年4月30日出版
+
+黄石市人民政府办公室关于加快重点项目建设的通知
+黄政办发[2007]17号
+各区、县（市）人民政府，市政府各部门：
+根据《武汉市人民政府关于加强区域合作的意见》（武政〔2011〕23号）和
+《上海市人民政府办公厅关于推进长三角合作的通知》（沪府办〔2020〕59号），现将有关事项通知如下。
+附件：重点项目清单
+附件
+重点项目清单
+序号\t项目名称\t建设内容\t完成时限\t责任单位
+1\t阳新港区码头扩建工程\t总投资额：3.5亿元。建设内容：新建泊位2个。\t2008年\t阳新县人民政府
+2\t西塞山区工业园道路\t总投资额：1.2亿元。建设内容：新建道路5公里。\t2008年\t西塞山区政府
+3\t黄石开发区标准厂房\t总投资额：2亿元。建设内容：新建厂房10万平方米。\t2009年\t黄石经济技术开发区管委会
+"""
+
+
+def test_another_citys_gazette_parses_by_the_same_rules_with_its_profile():
+    from documents import city
+
+    profile = city.load_profile(FIXTURES / "huangshi.toml")
+    with city.using(profile):
+        parsed = parse_issue(OTHER_CITY)
+        with pytest.raises(ImportFormatError, match="黄石市人民政府公报"):
+            parse_issue("只是一段文字。\n没有刊头。")
+    [notice] = parsed.notices
+    assert (parsed.year, parsed.number, parsed.total_number) == (2007, 3, 120)
+    assert notice.doc_number == "黄政办发〔2007〕17号"
+    assert notice.issuer == "黄石市人民政府办公室"  # no signature: the issuer of its code
+    assert notice.cites == ["武政〔2011〕23号", "沪府办〔2020〕59号"]
+    assert [(p.name, p.location) for p in notice.projects] == [
+        ("阳新港区码头扩建工程", "阳新县"),
+        ("西塞山区工业园道路", "西塞山区"),
+        ("黄石开发区标准厂房", "黄石经济技术开发区"),
+    ]
+    # Xianning's profile again outside the block: its places, not Huangshi's.
+    assert city.current().name == "咸宁市"
