@@ -110,9 +110,11 @@ class NoticeAdmin(ProposeCorrectionMixin, SearchIndexMixin, PublishedLockMixin, 
                 "fields": [
                     "doc_number",
                     ("agency_code", "year", "serial"),
-                    "issuer",
+                    ("kind", "normative"),
+                    ("issuer", "signer"),
                     "addressees",
-                    "signed_on",
+                    ("signed_on", "disclosure"),
+                    ("index_number", "topic"),
                 ]
             },
         ),

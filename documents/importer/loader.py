@@ -555,6 +555,7 @@ def _load_notice(result: LoadResult, issue: Issue, parsed: ParsedNotice, units) 
         "disclosure": parsed.disclosure,
         "kind": parsed.kind or document_kind(parsed.title, holder.doc_number),
         "normative": parsed.normative,
+        "signer": parsed.signer[:40],
         "index_number": parsed.index_number[:60],
         "topic": parsed.topic[:100],
         "signed_on": parsed.signed_on,

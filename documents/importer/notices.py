@@ -86,6 +86,7 @@ class NoticeHead:
     lines: list[str]
     warnings: list[str] = field(default_factory=list)
     disclosure: str = ""  # 此件公开发布, 此件主动公开 … (the note printed under the date)
+    signer: str = ""  # a decree's signature: 市长 王某某
 
 
 # --- 6. parse_notice_head ----------------------------------------------------------------------
@@ -167,6 +168,7 @@ def parse_notice_head(lines: list[str], decree_issuer: str = "") -> NoticeHead:
         len(lines),
     )
     issuer, signed_on, enclosed, enclosed_index, disclosure = "", None, "", None, ""
+    signer = ""
     signature = _find_signature(lines, first, main_end) or _find_signature(
         lines, main_end, len(lines)
     )
@@ -177,9 +179,11 @@ def parse_notice_head(lines: list[str], decree_issuer: str = "") -> NoticeHead:
         issuer = " ".join(
             _issuer_text(lines[i]) for i in issuer_lines if not SIGNER_RE.match(lines[i].strip())
         )
-        signer = next((lines[i] for i in issuer_lines if SIGNER_RE.match(lines[i].strip())), "")
+        signer = next(
+            (_signer_text(lines[i]) for i in issuer_lines if SIGNER_RE.match(lines[i].strip())), ""
+        )
         if not issuer and signer:  # a decree: 咸宁市人民政府令 is signed by the 市长
-            issuer = decree_issuer or squash(signer)
+            issuer = decree_issuer or signer
         signed_on = parse_date(lines[date_index])
         for i in [*issuer_lines, date_index]:
             lines[i] = ""
@@ -193,8 +197,16 @@ def parse_notice_head(lines: list[str], decree_issuer: str = "") -> NoticeHead:
             enclosed, enclosed_index = squash(lines[after]), after
             lines[after] = ""
     return NoticeHead(
-        addressees, issuer, signed_on, enclosed, enclosed_index, lines, warnings, disclosure
+        addressees, issuer, signed_on, enclosed, enclosed_index, lines, warnings, disclosure, signer
     )
+
+
+def _signer_text(line: str) -> str:
+    """``市长  王 某某`` → ``市长 王某某`` (the post, a space, the name without its padding)."""
+    match = SIGNER_RE.match(line.strip())
+    assert match is not None
+    name = strip_spaces(match["name"])
+    return f"{squash(line.strip()[: match.start('name')])} {name}"
 
 
 # The disclosure note GB/T 9704 prints under the date: （此件公开发布）, （此件主动公开）…
@@ -374,6 +386,7 @@ def parse_notice(span: NoticeSpan, order: int) -> ParsedNotice:
         addressees=head.addressees,
         signed_on=head.signed_on,
         disclosure=head.disclosure,
+        signer=head.signer,
         blocks=blocks,
         tables=tables,
         attachments=attachments,

@@ -258,6 +258,7 @@ class ParsedNotice:
     addressees: str
     signed_on: datetime.date | None
     disclosure: str = ""  # 公开方式 as printed under the date: 公开发布, 主动公开, 依申请公开 …
+    signer: str = ""  # who signed a decree (市长 王某某); the issuer is the government
     kind: str = ""  # 文种 (documents.text.DOCUMENT_KINDS), from the title or a decree number
     normative: bool = False  # 行政规范性文件 (咸政规〔2023〕1号)
     index_number: str = ""  # 索引号, 主题分类 and 有效性 of a 政府信息公开 page

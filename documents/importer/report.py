@@ -78,6 +78,7 @@ def _notice(notice: ParsedNotice, details: bool) -> dict[str, Any]:
         "index_number": notice.index_number,
         "topic": notice.topic,
         "issuer": notice.issuer,
+        "signer": notice.signer,
         "signed_on": _date(notice.signed_on),
         "addressees": notice.addressees,
         "effective_on": _date(notice.effective_on),

@@ -172,6 +172,9 @@ class Notice(models.Model):
         default=False,
         help_text=_("按规范性文件编号（如 咸政规〔2023〕1号）发布的文件。"),
     )
+    signer = models.CharField(
+        _("签署人"), max_length=40, blank=True, help_text=_("令的签署：如“市长 王某某”。")
+    )
     # The 政府信息公开 page's fields (索引号, 主题分类) when the document was imported from one.
     index_number = models.CharField(_("索引号"), max_length=60, blank=True)
     topic = models.CharField(_("主题分类"), max_length=100, blank=True)

@@ -118,7 +118,7 @@ def test_documents_join_a_draft_issue_and_leave_its_notices_alone(tmp_path):
     )
 
 
-def test_documents_for_a_published_issue_wait_in_its_draft_revision(tmp_path):
+def test_documents_for_a_published_issue_wait_in_its_draft_revision(client):
     issue = imported(MINIMAL, publish=True)
     editor = make_staff_user(groups=[EDITOR], username="editor")
     count = issue.notices.count()
@@ -142,6 +142,9 @@ def test_documents_for_a_published_issue_wait_in_its_draft_revision(tmp_path):
     assert issue.notices.count() == count + 2
     page = Notice.objects.get(doc_number="咸政办发〔2023〕9号")
     assert (page.index_number, page.topic) == ("011043460/2023-00412", "安全生产监管")
+    shown = client.get(page.get_absolute_url()).content.decode()
+    assert "<dt>索引号</dt><dd>011043460/2023-00412</dd>" in shown
+    assert "<dt>主题分类</dt><dd>安全生产监管</dd>" in shown
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.PUBLISHED
 

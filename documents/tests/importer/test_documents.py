@@ -236,6 +236,7 @@ def test_a_decree_is_one_notice_with_its_number_signer_and_articles():
     assert notice.title == "咸宁市古树名木保护办法"  # the 规章 it promulgates
     assert notice.kind == "令"
     assert (notice.issuer, notice.signed_on) == ("咸宁市人民政府", datetime.date(2023, 4, 20))
+    assert notice.signer == "市长 张某某"
     assert notice.effective_on == datetime.date(2023, 6, 1)
     assert notice.cites == ["湖北省人民政府令第418号"]
     kinds = [(b.kind, b.number) for b in notice.blocks if b.kind != "paragraph"]
