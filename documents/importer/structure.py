@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Sequence
 from documents.text import body_lines
 
 from .body import classify_block, is_structural, is_title_like
-from .records import Block
+from .records import BLOCK_KINDS, Block
 from .text import cn_to_int, squash, strip_spaces
 
 __all__ = [
@@ -44,17 +44,8 @@ __all__ = [
     "structure_of",
 ]
 
-#: The kinds of line, in the order they nest (records.BLOCK_KINDS).
-STRUCTURE_KINDS = (
-    "title",
-    "chapter",
-    "section",
-    "article",
-    "heading1",
-    "heading2",
-    "heading3",
-    "paragraph",
-)
+#: The kinds of line, in the order they nest: the parser's block kinds.
+STRUCTURE_KINDS = BLOCK_KINDS
 # A numbered line closes every open one of its rank or deeper.
 _RANKS = {"chapter": 0, "section": 1, "article": 2, "heading1": 3, "heading2": 4, "heading3": 5}
 
