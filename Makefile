@@ -17,7 +17,7 @@ export DJANGO_SECRET_KEY ?= $(shell mkdir -p var && { test -s var/secret_key || 
 export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,testserver
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: help install install-dev lock run serve test lint format messages stop migrate demo browser clean bench-search bench-http
+.PHONY: help install install-dev lock run serve test lint format messages stop migrate demo browser pdf-libs clean bench-search bench-http
 
 help:
 	@echo "make run     serve the portal with the sample issue on http://$(HOST):$(PORT)/"
@@ -46,7 +46,7 @@ lock: install-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in $(LOCK_ARGS)
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed pdf-libs
 
 install-dev: $(VENV)/.installed-dev
 
@@ -59,10 +59,15 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo $(DEMO_ISSUE)
 
+# The portal and its task worker (manage.py db_worker: bulk downloads after a publication);
+# Ctrl-C stops both.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py ensure_local_admin
+	@$(PY) manage.py rebuild_downloads --if-missing
 	@echo "咸宁市人民政府公报 is served at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn gazette_site.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 # Browser tests need Debian's Chromium, and the importer's PDF round trips a Chinese font for
@@ -77,6 +82,22 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The notices' PDFs (/notices/<id>/pdf/) are typeset by WeasyPrint, which loads Pango, HarfBuzz
+# (its subsetter too) and fontconfig from the system, and sets Chinese in Debian's Noto CJK faces;
+# as root the Debian packages are installed when missing. Without them the PDFs and their tests fail.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-noto-cjk
+pdf-libs:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; \
+	missing=""; \
+	for package in $(PDF_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing$$missing for the notices' PDFs…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "The notices' PDFs need$$missing (apt-get install$$missing)."; fi
+
 # axe-core (npm, pinned in package-lock.json) is injected into pages by the browser tests to check
 # accessibility. Without npm those checks are skipped, or fail under CI=true.
 AXE := node_modules/axe-core/axe.min.js
@@ -90,7 +111,7 @@ $(AXE): package.json package-lock.json
 # takes tests from the other when it runs out, so neither waits for the other's last long test.
 # TEST_WORKERS=0 runs in one process; ARGS="--reuse-db" keeps the test databases between runs.
 TEST_WORKERS ?= auto
-test: install-dev browser $(AXE)
+test: install-dev browser pdf-libs $(AXE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 

@@ -44,7 +44,11 @@ class NoticeExtension:
         return {}
 
     def notice_context(self, notice: Notice) -> dict[str, Any]:
-        """Context for the notice page (also its draft preview: do not filter by publication)."""
+        """Context for the notice page (also its draft preview: do not filter by publication).
+        Two keys are read by the page's layout rather than its template: ``table_rows``, the
+        rows of the notice's tables that stand for the extension's items ({(table pk, row
+        index): documents.layout.RowLinks}), and ``table_links`` ({table pk: [Link]}), links
+        shown beside a table's CSV."""
         return {}
 
     def unit_context(self, unit: Unit) -> dict[str, Any]:

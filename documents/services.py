@@ -26,6 +26,7 @@ from documents.models import (
     Table,
 )
 from documents.permissions import PUBLISH_PERMISSION, PUBLISHER_GROUP, can_publish
+from documents.signals import public_content_changed
 from gazette_site.cache import content_changed
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ def issue_publish(*, issue: Issue, user=None) -> Issue:
             ]
         )
         content_changed()
+        notice_ids = list(issue.notices.values_list("pk", flat=True))
+        public_content_changed.send(sender=Issue, issue=issue, notice_ids=notice_ids)
     return issue
 
 
@@ -114,6 +117,7 @@ def issue_unpublish(*, issue: Issue, user=None, reason: str = "") -> Issue:
         set_change_reason(issue, "撤回")
         issue.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
         content_changed()
+        public_content_changed.send(sender=Issue, issue=issue, notice_ids=[])
     return issue
 
 
@@ -579,6 +583,9 @@ def revision_publish(*, revision: Revision, user=None) -> ChangeSet:
     revision.changes = changes.as_dict()
     revision.save()
     content_changed()
+    if was_public:
+        notice_ids = [n.pk for n in changes.added] + list(changes.corrected)
+        public_content_changed.send(sender=Revision, issue=issue, notice_ids=notice_ids)
     return changes
 
 

@@ -1,8 +1,10 @@
 import csv
+import io
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from documents.docnumbers import DocNumberError, is_doc_number, parse_doc_number
 from documents.extensions import extension_context
 from documents.importer.structure import find_anchor
+from documents.layout import notice_layout
 from documents.models import (
     Citation,
     Issue,
@@ -20,7 +23,9 @@ from documents.models import (
     RemovedNotice,
     Table,
     Unit,
+    Validity,
 )
+from documents.pdf import published_notice_pdf
 from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import normalize_person_name
 
@@ -74,6 +79,36 @@ class IssueYearView(ListView):
         if not issues:
             raise Http404("这一年没有已发布的公报。")
         return super().get_context_data(year=self.kwargs["year"], issues=issues, **kwargs)
+
+
+YEAR_INDEX_COLUMNS = ["发文机关", "文种", "发文字号", "标题", "刊期", "页码", "成文日期", "网址"]
+
+
+def issue_year_csv(request, year: int):
+    """The year's cumulative index as CSV (UTF-8 with BOM, so Excel opens it correctly): the
+    page's rows in its order. A year's notices are few, so the answer is built whole (and can
+    be kept in the page cache)."""
+    if not Issue.objects.published().filter(year=year).exists():
+        raise Http404("这一年没有已发布的公报。")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="xianning-gazette-{year}-index.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(YEAR_INDEX_COLUMNS)
+    for notice in Notice.objects.published().year_index(year):
+        writer.writerow(
+            [
+                notice.issuer,
+                notice.kind,
+                notice.doc_number or "",
+                notice.title,
+                f"{notice.issue.year}年第{notice.issue.number}号",
+                notice.page or "",
+                notice.signed_on.isoformat() if notice.signed_on else "",
+                request.build_absolute_uri(notice.get_absolute_url()),
+            ]
+        )
+    return response
 
 
 class IssueDetailView(DetailView):
@@ -145,6 +180,9 @@ class NoticeDetailView(DetailView):
             repealed_by=published.citing(notice.doc_number, Citation.Kind.REPEALS),
             **extension_context("notice_context", notice),
         )
+        context["layout"] = notice_layout(
+            notice, context.pop("table_rows", None), context.pop("table_links", None)
+        )
         return context
 
 
@@ -161,6 +199,22 @@ def issue_pdf(request, year: int, number: int):
         file,
         as_attachment=True,
         filename=f"xianning-gazette-{issue.year}-{issue.number:02d}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def notice_pdf(request, pk: int):
+    """A published notice as a PDF laid out after GB/T 9704 (documents.pdf), with its address
+    on the portal printed at the end; typeset once per content version, then from the cache."""
+    url = request.build_absolute_uri(reverse("documents:notice_detail", args=[pk]))
+    try:
+        pdf = published_notice_pdf(pk, url=url)
+    except Notice.DoesNotExist as error:
+        raise Http404("本站没有这份已发布的文件。") from error
+    return FileResponse(
+        io.BytesIO(pdf.content),
+        as_attachment=True,
+        filename=pdf.filename,
         content_type="application/pdf",
     )
 
@@ -210,6 +264,46 @@ def doc_number_anchor_redirect(request, number: str, anchor: str):
     return redirect(f"{notice.get_absolute_url()}#{quote(found, safe='')}")
 
 
+@dataclass(frozen=True)
+class FilterChip:
+    """An active search filter, shown as a chip that links to the same search without it."""
+
+    label: str
+    url: str
+
+
+def search_url(query: QueryDict) -> str:
+    return reverse("documents:search") + (f"?{query.urlencode()}" if query else "")
+
+
+def filter_chips(filters: SearchFilters) -> list[FilterChip]:
+    """The active filters, in the order of the filter panel, each with the search without it."""
+    date = "{:%Y-%m-%d}".format
+    labels = [
+        ("year", f"{filters.year}年" if filters.year else ""),
+        ("issuer", filters.issuer),
+        ("agency", f"机关代字：{filters.agency}" if filters.agency else ""),
+        ("validity", str(dict(Validity.choices).get(filters.validity, ""))),
+        ("projects", "含项目清单" if filters.projects else ""),
+        ("tasks", "含任务清单" if filters.tasks else ""),
+        ("from", f"成文日期从 {date(filters.date_from)}" if filters.date_from else ""),
+        ("to", f"成文日期至 {date(filters.date_to)}" if filters.date_to else ""),
+    ]
+    return [
+        FilterChip(label, search_url(filters.toggled(param, "", selected=True)))
+        for param, label in labels
+        if label
+    ]
+
+
+def without_filters(params: QueryDict) -> str:
+    """The same search with no filter at all (the query and the order kept)."""
+    query = params.copy()
+    for name in ("page", *SearchFilters.PARAMETERS):
+        query.pop(name, None)
+    return search_url(query)
+
+
 class SearchView(TemplateView):
     """/search/?q=…: a document number goes straight to its notice; words get ranked hits."""
 
@@ -217,15 +311,22 @@ class SearchView(TemplateView):
     query_parameters = ("q", "sort", "page", *SearchFilters.PARAMETERS)
 
     def get(self, request, *args, **kwargs):
+        filters = SearchFilters.from_params(request.GET)
         result = search_notices(
             request.GET.get("q", ""),
-            filters=SearchFilters.from_params(request.GET),
+            filters=filters,
             sort=request.GET.get("sort", ""),
             page=request.GET.get("page"),
         )
         if result.redirect_to is not None:
             return redirect(result.redirect_to)
-        return self.render_to_response(self.get_context_data(result=result, query=result.query))
+        context = self.get_context_data(
+            result=result,
+            query=result.query,
+            filter_chips=filter_chips(filters),
+            filters_cleared=without_filters(request.GET),
+        )
+        return self.render_to_response(context)
 
 
 class UnitListView(ListView):

@@ -27,7 +27,17 @@ from django.urls import Resolver404, resolve
 from gazette_site.security import has_staff_marker, over_limit
 
 VERSION_KEY = "gazette:content-version"
-EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/media/")
+# Not cached and not canonicalised: the admin, the API (its own rules: 400 for a parameter it
+# does not read), the alert forms (a CSRF token each), health checks, files.
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/alerts/",
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/media/",
+)
 # Pages each process also keeps in memory, most recently used first out last. Reading a page
 # back from the shared file cache means unzipping it (about 0.3 ms for a 100 KB notice, as long
 # as the rest of the request); the copy in memory skips that. Keys carry the content version,
@@ -46,6 +56,21 @@ def content_version() -> str:
         _cache().add(VERSION_KEY, version, timeout=None)
         version = _cache().get(VERSION_KEY, version)
     return version
+
+
+def request_content_version(request) -> str:
+    """content_version(), read once for a request: the page's key in the cache and its date
+    (gazette_site.responses) are then of the same version, for one read of the shared cache."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = content_version()
+    return request._content_version
+
+
+def content_changed_at(request) -> float:
+    """When the public content last changed, as the request sees it, in seconds since the
+    epoch: the content version is the time of its last bump (or of its first reading, if the
+    cache lost it)."""
+    return int(request_content_version(request)) / 1e9
 
 
 def content_changed() -> None:
@@ -210,7 +235,8 @@ class PublicPageCacheMiddleware:
         the database it was built from and the current content version."""
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         url = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"gazette:page:{identity}:{content_version()}:{request.method}:{url}"
+        version = request_content_version(request)
+        return f"gazette:page:{identity}:{version}:{request.method}:{url}"
 
 
 def reads_query(*, parameters: tuple[str, ...] = (), filterset_class=None):

@@ -196,6 +196,8 @@ class SecurityHeadersMiddleware:
 # included) and the rest answer 405 everywhere.
 PUBLIC_METHODS = ("GET", "HEAD")
 ADMIN_METHODS = ("GET", "HEAD", "POST")
+# Public pages that take a form: the e-mail alerts (subscribe, confirm, unsubscribe).
+FORM_PREFIXES = ("/alerts/",)
 
 
 class AllowedMethodsMiddleware:
@@ -206,7 +208,8 @@ class AllowedMethodsMiddleware:
 
     def __call__(self, request):
         admin_path = request.path_info.startswith(settings.ADMIN_PATH_PREFIX)
-        allowed = ADMIN_METHODS if admin_path else PUBLIC_METHODS
+        form_path = request.path_info.startswith(FORM_PREFIXES)
+        allowed = ADMIN_METHODS if admin_path or form_path else PUBLIC_METHODS
         if request.method in allowed:
             return self.get_response(request)
         response = HttpResponseNotAllowed(allowed)

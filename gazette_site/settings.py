@@ -85,11 +85,24 @@ INSTALLED_APPS = [
     "gazette_site",
     "documents",
     "projects",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc files, served by whitenoise (no CDN)
+    "api",
+    "django_tasks",
+    "django_tasks_db",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed from it), above what reads or writes the
+    # body: pages and JSON are compressed after ConditionalGet has taken their ETag, and answered
+    # 304 when the browser has them (gazette_site/responses.py; pages with secrets: uncompressed).
+    "gazette_site.responses.PublicGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "gazette_site.responses.ContentLastModifiedMiddleware",
     "gazette_site.security.GazetteCSPMiddleware",
     "gazette_site.security.SecurityHeadersMiddleware",
     "gazette_site.security.AllowedMethodsMiddleware",
@@ -282,6 +295,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
@@ -377,6 +391,67 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- The JSON API (/api/v1/) ------------------------------------------------------------------
+# Read-only and public: no sessions or CSRF, JSON only, anonymous limits per client address
+# (the pages' trusted-proxy rule), problem bodies for every error (api.problems).
+API_RATE = os.environ.get("DJANGO_API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.KnownParametersFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "咸宁市人民政府公报 开放数据接口",
+    "DESCRIPTION": (
+        "只读的 JSON 接口：已发布的刊期、文件、单位、项目、事项、领导小组与检索。"
+        f"限额：每个客户端地址 {API_RATE}（超出返回 429，带 Retry-After 与 JSON 问题说明）；"
+        "每页最多 100 条（page_size）。未知参数或无法识别的值返回 400，并指明参数。"
+        " Read-only JSON API of the gazette: published issues, notices, units, projects, tasks,"
+        f" leading groups and search. Limits: {API_RATE} per client address (429 with"
+        " Retry-After and a problem body); at most 100 items a page."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Three models have a `kind`: each its own named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "documents.text.DOCUMENT_KINDS",
+        "UnitKindEnum": "documents.models.UnitKind",
+        "CitationKindEnum": "documents.models.Citation.Kind",
+    },
+}
+
+# --- Background work -------------------------------------------------------------------------
+# The task queue on the database (django-tasks with its database backend): rebuilding the bulk
+# downloads after a publication runs there, outside the request. The worker is
+# `manage.py db_worker` (`make run` starts one); DJANGO_TASKS_BACKEND=immediate runs tasks in
+# the request instead (a single-process set-up), `dummy` only records them (the tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(
+            os.environ.get("DJANGO_TASKS_BACKEND", "database"), _TASK_BACKENDS["database"]
+        )
+    }
+}
+# Where the public pages are, for links in files made outside a request (bulk downloads).
+GAZETTE_PUBLIC_BASE_URL = os.environ.get("GAZETTE_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # --- The gazette ------------------------------------------------------------------------------
 

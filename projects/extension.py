@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from documents.extensions import NoticeExtension
-from documents.importer.lists import format_yi
+from documents.importer.lists import format_yi, unit_columns
 from documents.importer.loader import LoadResult, UnitResolver, sync
 from documents.importer.records import ParsedNotice, UnitRef
+from documents.layout import Link, RowLinks
 from documents.models import Attachment, Issue, Notice, Unit
 from projects.models import Project, Responsibility, Task
 
@@ -35,9 +37,18 @@ class ProjectLists(NoticeExtension):
         return {"projects": totals["count"], "investment": totals["investment"]}
 
     def notice_context(self, notice: Notice) -> dict[str, Any]:
+        """The notice's projects and tasks, each shown once: those printed as rows of its
+        tables as those rows (``table_rows``: their ids and the links to their units and to
+        the project list), the others (tasks read from the running text, a row a member of
+        staff has since edited) in lists of their own (``projects``, ``tasks``)."""
+        projects = list(Project.objects.filter(notice=notice).for_display())
+        tasks = list(Task.objects.filter(notice=notice).for_display())
+        rows, placed, table_links = _table_rows(notice, [*tasks, *projects])
         return {
-            "projects": Project.objects.filter(notice=notice).for_display(),
-            "tasks": Task.objects.filter(notice=notice).for_display(),
+            "projects": [item for item in projects if item not in placed],
+            "tasks": [item for item in tasks if item not in placed],
+            "table_rows": rows,
+            "table_links": table_links,
         }
 
     def unit_context(self, unit: Unit) -> dict[str, Any]:
@@ -149,3 +160,78 @@ def _load_responsibilities(
             continue
         seen.add((unit.pk, ref.role))
         sync(result, Responsibility, {**owner, "unit": unit, "role": ref.role}, {"order": order})
+
+
+def _row_key(text: str) -> str:
+    return "".join(text.split()).rstrip("。")
+
+
+def _table_rows(
+    notice: Notice, items: list[Project | Task]
+) -> tuple[dict[tuple[int, int], RowLinks], set[Project | Task], dict[int, list[Link]]]:
+    """Which row of which of the notice's tables each item was read from.
+
+    The list reader wrote each item's row as the item's own text (the name of a project, the
+    content of a task, in the header's columns; documents.importer.lists), and the items of a
+    table in its order: a row is the first item of that table's attachment, in printed order,
+    not placed yet, whose text is one of the row's cells. A section's first item also marks
+    the line above it that names the section, for the page's contents list."""
+    rows: dict[tuple[int, int], RowLinks] = {}
+    placed: set[Project | Task] = set()
+    table_links: dict[int, list[Link]] = {}
+    sections: set[int] = set()
+    keys = {
+        item: _row_key(item.name if isinstance(item, Project) else item.content) for item in items
+    }
+    for table in notice.tables.all():
+        candidates = [item for item in items if item.attachment_id == table.attachment_id]
+        if not candidates:
+            continue
+        unit_cells = unit_columns(table.header)
+        headings: list[tuple[int, str]] = []  # the lines of one filled cell so far
+        found = {Project: 0, Task: 0}
+        for index, cells in enumerate(table.rows):
+            row = [_row_key(cell) for cell in cells]
+            if sum(1 for key in row if key) == 1:
+                headings.append((index, next(key for key in row if key)))
+                continue
+            item = next((c for c in candidates if c not in placed and keys[c] in row), None)
+            if item is None:
+                continue
+            placed.add(item)
+            found[type(item)] += 1
+            rows[(table.pk, index)] = RowLinks(
+                anchor=item.anchor,
+                aliases=(f"{type(item).__name__.lower()}-{item.pk}",),
+                # A project's name links to it in the project list; a task's text is too long
+                # to be one link, and its row is where it is shown.
+                name_column=row.index(keys[item]) if isinstance(item, Project) else None,
+                url=item.get_absolute_url(),
+                units={
+                    column: [Link(unit.display_name, unit.get_absolute_url()) for unit in units]
+                    for column, role in unit_cells
+                    if (units := item.units_in(role))
+                },
+            )
+            if item.section and item.section_order not in sections:
+                sections.add(item.section_order)
+                title = _row_key(item.section)
+                line = next((i for i, text in reversed(headings) if title in text), None)
+                if line is not None:
+                    leads = [Link(u.display_name, u.get_absolute_url()) for u in item.lead_units]
+                    rows[(table.pk, line)] = RowLinks(
+                        anchor=f"清单-{item.section_order}",
+                        section=True,
+                        units={0: leads} if leads else {},
+                        units_label="牵头单位",
+                    )
+        query = f"?notice={notice.pk}"
+        table_links[table.pk] = [
+            Link(text, reverse(name) + query)
+            for model, text, name in (
+                (Project, "在项目清单中筛选、汇总和导出本表项目", "projects:project_list"),
+                (Task, "在重点任务中按单位、完成时限筛选本表事项", "projects:task_list"),
+            )
+            if found[model]
+        ]
+    return rows, placed, table_links

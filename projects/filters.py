@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from documents.models import Unit
 from projects.models import Project, Role, Task
@@ -39,6 +40,38 @@ def _task_year_choices():
     return [(str(year), f"{year}年") for year in _published_tasks().deadline_years()]
 
 
+class _UnitsByKind(ModelChoiceIterator):
+    """The unit filter's options in the directory's order, under its kinds (an optgroup
+    each: 市直部门, 县市区政府 …), as /units/ lists them."""
+
+    def __iter__(self):
+        kinds: dict[str, list] = {}
+        for choice in super().__iter__():
+            unit = getattr(choice[0], "instance", None)
+            if unit is None:  # 全部
+                yield choice
+            else:
+                kinds.setdefault(unit.get_kind_display(), []).append(choice)
+        yield from kinds.items()
+
+
+class _UnitChoiceField(ModelChoiceField):
+    iterator = _UnitsByKind
+
+
+class _UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = _UnitChoiceField
+
+
+def _unit_filter(related_name: str):
+    return _UnitFilter(
+        label=_("单位"),
+        queryset=Unit.objects.responsible_for(related_name),
+        empty_label=ALL,
+        method="filter_unit",
+    )
+
+
 def _role_filter():
     return django_filters.ChoiceFilter(
         label=_("单位的角色"), choices=Role.choices, empty_label=ALL, method="filter_noop"
@@ -48,7 +81,7 @@ def _role_filter():
 class ListItemFilter(django_filters.FilterSet):
     """What the project and task lists share: a unit filter narrowed by the unit's role."""
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset, name, value: Unit):
         return queryset.for_unit(value, role=self.form.cleaned_data.get("role") or None)
 
     def filter_noop(self, queryset, name, value):
@@ -68,12 +101,7 @@ class ProjectFilter(ListItemFilter):
     location = django_filters.ChoiceFilter(
         label=_("所在县市区"), choices=_location_choices, empty_label=ALL
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"),
-        queryset=Unit.objects.responsible_for("project"),
-        empty_label=ALL,
-        method="filter_unit",
-    )
+    unit = _unit_filter("project")
     role = _role_filter()
     deadline_year = django_filters.ChoiceFilter(
         label=_("完成年份"), choices=_project_year_choices, empty_label=ALL
@@ -90,13 +118,13 @@ class ProjectFilter(ListItemFilter):
         empty_label=_("按清单顺序"),
         fields=(
             ("investment_yi", "investment"),
-            ("name", "name"),
+            ("name_sort_key", "name"),  # in pinyin order
             ("deadline_year", "deadline"),
             ("location", "location"),
         ),
         field_labels={
             "investment_yi": _("总投资"),
-            "name": _("项目名称"),
+            "name_sort_key": _("项目名称"),
             "deadline_year": _("完成年份"),
             "location": _("所在县市区"),
         },
@@ -119,12 +147,7 @@ class TaskFilter(ListItemFilter):
         queryset=Task.objects.published().source_notices(),
         empty_label=ALL,
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"),
-        queryset=Unit.objects.responsible_for("task"),
-        empty_label=ALL,
-        method="filter_unit",
-    )
+    unit = _unit_filter("task")
     role = _role_filter()
     deadline_year = django_filters.ChoiceFilter(
         label=_("完成年份"), choices=_task_year_choices, empty_label=ALL

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from documents.limits import FIRST_YEAR, LAST_YEAR
 from documents.models import Attachment, Notice, PublicationStatus, Unit
+from documents.pinyin import PinyinKeyField, with_pinyin_keys
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -136,6 +137,15 @@ class ListItem(models.Model):
         abstract = True
         ordering = ["notice", "section_order", "number"]
 
+    # What the notice page calls the row: 项目-<section>-<number>, 事项-<section>-<number>.
+    anchor_prefix = ""
+
+    @property
+    def anchor(self) -> str:
+        """The row's id on its notice's page (项目-3-2: the second project of the list's third
+        section), stable across re-imports; the list pages keep project-<pk> / task-<pk>."""
+        return f"{self.anchor_prefix}-{self.section_order}-{self.number}"
+
     def units_in(self, role: str) -> list[Unit]:
         """The item's units in `role`, in printed order (from prefetched responsibilities)."""
         return [r.unit for r in self.responsibilities.all() if r.role == role]
@@ -154,6 +164,8 @@ class ListItem(models.Model):
 
 
 class Project(ListItem):
+    anchor_prefix = "项目"
+
     name = models.CharField(_("项目名称"), max_length=300)
     investment_yi = models.DecimalField(
         _("总投资（亿元）"),
@@ -165,8 +177,10 @@ class Project(ListItem):
     )
     content = models.TextField(_("建设内容"), blank=True)
     location = models.CharField(_("所在县市区"), max_length=50, blank=True, db_index=True)
+    # The pinyin of the name, for the list sorted by name (documents.pinyin).
+    name_sort_key = PinyinKeyField(_("名称排序键"), source="name")
 
-    history = HistoricalRecords(verbose_name=_("项目修改记录"))
+    history = HistoricalRecords(verbose_name=_("项目修改记录"), excluded_fields=["name_sort_key"])
     objects = ProjectQuerySet.as_manager()
 
     class Meta(ListItem.Meta):
@@ -190,6 +204,11 @@ class Project(ListItem):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The importer's update_fields=["name"] writes the key too.
+        kwargs["update_fields"] = with_pinyin_keys(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("projects:project_list") + f"?notice={self.notice_id}#project-{self.pk}"
 
@@ -202,6 +221,8 @@ class Project(ListItem):
 
 
 class Task(ListItem):
+    anchor_prefix = "事项"
+
     content = models.TextField(_("事项内容"))
     measures = models.TextField(_("主要措施"), blank=True)
 

@@ -45,6 +45,7 @@ __all__ = [
     "parse_unit_parenthetical",
     "read_list",
     "split_unit_names",
+    "unit_columns",
 ]
 
 
@@ -552,6 +553,18 @@ def _task_columns(header: list[str]) -> _Columns | None:
         return None
     texts.remove(task)
     return _Columns(serial, category, [task, *texts], units, deadline)
+
+
+def unit_columns(header: list[str]) -> list[tuple[int, str]]:
+    """The columns of a table's header that name units, each with the role it gives them
+    (``[(4, "responsible"), (5, "cooperating")]``), as this module reads a list's rows: the
+    pages link those cells to the units."""
+    columns = []
+    for index, key in enumerate(match_key(cell) for cell in header):
+        role = next((role for role, pattern in _ROLE_HEADERS if pattern.search(key)), None)
+        if key and role and not _PERSON_HEADER_RE.search(key):
+            columns.append((index, role))
+    return columns
 
 
 def _names_task(key: str) -> bool:

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -216,6 +217,16 @@ class Issue(ScheduledPublication):
     @property
     def is_published(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
+
+    def publication_time(self) -> datetime.datetime:
+        """When the issue came out, for feeds and page metadata: its publication date (出版日期),
+        at the time it was first published on the site if that was the same day, else at the
+        day's start. A back issue imported years later keeps its printed date."""
+        if self.published_at and timezone.localdate(self.published_at) == self.published_on:
+            return self.published_at
+        return datetime.datetime.combine(
+            self.published_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
 
     def masthead(self) -> dict[str, str]:
         return {

@@ -92,11 +92,25 @@ class NoticeQuerySet(models.QuerySet):
         )
 
     def year_index(self, year: int) -> NoticeQuerySet:
-        """The year's cumulative index (年度总目录): its notices by issuer, then as printed."""
+        """The year's cumulative index (年度总目录), as gazettes print it at year end: the
+        notices of the year's issues by issuer (发文机关), then by kind (文种, in the order of
+        DOCUMENT_KINDS, those without one last), then by their number's year and serial (those
+        without a number last), then by title; with the issue each is printed in."""
+        kind_order = Case(
+            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(DOCUMENT_KINDS)),
+            default=Value(len(DOCUMENT_KINDS)),
+        )
         return (
             self.filter(issue__year=year)
             .select_related("issue")
-            .order_by("issuer", "issue__number", "order")
+            .order_by(
+                "issuer",
+                kind_order,
+                F("year").asc(nulls_last=True),
+                F("serial").asc(nulls_last=True),
+                "title",
+                "pk",
+            )
         )
 
     def citing(self, doc_number: str | None, kind: str) -> NoticeQuerySet:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.models.issues import PublicationStatus
+from documents.pinyin import PinyinKeyField, with_pinyin_keys
 from documents.text import (
     normalize_person_name,
 )
@@ -62,18 +63,19 @@ class UnitQuerySet(models.QuerySet):
 
     def responsible_for(self, related_name: str) -> UnitQuerySet:
         """Units with a role in a published item of `related_name` ("project" or "task"),
-        by name, for the list pages' unit filter."""
+        in the directory's order, for the list pages' unit filter."""
         published = PublicationStatus.PUBLISHED
         lookup = f"responsibilities__{related_name}__notice__issue__status"
         with_role = Unit.objects.filter(**{lookup: published})
-        return self.filter(pk__in=with_role.values("pk")).order_by("short_name", "full_name")
+        return self.filter(pk__in=with_role.values("pk")).in_directory_order()
 
     def in_directory_order(self) -> UnitQuerySet:
-        """By kind in the order UnitKind lists them (departments first), then by name."""
+        """By kind in the order UnitKind lists them (departments first), then by the pinyin
+        of the name without the city's (Unit.sort_key): 市财政局, 市医保局, 市住建局."""
         kinds = [When(kind=value, then=Value(index)) for index, value in enumerate(UnitKind.values)]
         return self.annotate(
             kind_order=Case(*kinds, default=Value(len(kinds)), output_field=models.IntegerField())
-        ).order_by("kind_order", "full_name")
+        ).order_by("kind_order", "sort_key", "full_name")
 
     def named(self, name: str) -> UnitQuerySet:
         """Units known by `name`: full name, short name or one of their aliases."""
@@ -92,8 +94,10 @@ class Unit(models.Model):
         default=False,
         help_text=_("导入时未能匹配到已知单位而新建，请核对后取消勾选。"),
     )
+    # The pinyin of the full name without the city's own name (documents.pinyin).
+    sort_key = PinyinKeyField(_("排序键"), source="full_name", without_city=True)
 
-    history = HistoricalRecords(verbose_name=_("单位修改记录"))
+    history = HistoricalRecords(verbose_name=_("单位修改记录"), excluded_fields=["sort_key"])
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -103,6 +107,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # A renaming saved with update_fields=["full_name"] writes the key too.
+        kwargs["update_fields"] = with_pinyin_keys(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("documents:unit_detail", args=[self.pk])

@@ -17,8 +17,13 @@ def chinese_date_filter(value: datetime.date | None) -> str:
 
 
 @register.filter
-def time_element(value: datetime.date | None) -> str:
-    """{{ issue.published_on|time_element }} → <time datetime="2022-11-16">2022年11月16日</time>."""
+def time_element(value: datetime.date | None, itemprop: str = "") -> str:
+    """{{ issue.published_on|time_element }} → <time datetime="2022-11-16">2022年11月16日</time>;
+    {{ notice.signed_on|time_element:"legislationDate" }} adds itemprop="legislationDate"
+    (microdata reads a <time>'s datetime)."""
     if not value:
         return ""
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), chinese_date(value))
+    prop = format_html(' itemprop="{}"', itemprop) if itemprop else ""
+    return format_html(
+        '<time datetime="{}"{}>{}</time>', value.isoformat(), prop, chinese_date(value)
+    )

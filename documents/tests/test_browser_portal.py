@@ -63,10 +63,8 @@ def test_a_reader_walks_from_home_to_a_filtered_project_list(axe_page, live_serv
     expect(page.get_by_role("heading", level=3, name=plan)).to_be_visible()
     fits(page, "notice")
 
-    # Notice → a unit responsible for one of its projects.
-    page.locator("#projects-title ~ .table-scroll").get_by_role(
-        "link", name="市交通运输局（牵头）"
-    ).first.click()
+    # Notice → the unit leading a section of its list (附件2's table, 六、推进综合交通绿色发展).
+    page.locator('[id="清单-6"]').get_by_role("link", name="市交通运输局").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("咸宁市交通运输局")
     expect(page.get_by_role("heading", name=re.compile(r"项目（8 个"))).to_be_visible()
     fits(page, "unit")
@@ -221,4 +219,54 @@ def test_a_notice_prints_as_a_document_without_the_site_around_it(page, live_ser
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator(".notice-meta")).to_be_visible()
-    expect(page.locator("table.projects thead").first).to_have_css("display", "table-header-group")
+    thead = page.locator("table.data-table thead").first
+    expect(thead).to_have_css("display", "table-header-group")
+
+
+# --- Search on a phone ------------------------------------------------------------------------
+
+PHONE_390 = {"width": 390, "height": 844}
+# Measured before issue 14: the first result's top at 1,380 px (大字版 1,879 px), below the
+# header's second search box, the page's form, its help and the unfolded filters.
+
+
+def on_first_screen(page) -> None:
+    """The count and the whole title of the first result lie within the first screen."""
+    title = page.locator(".search-hit").first.locator(".search-hit-title")
+    box = title.bounding_box()
+    count = page.locator("#search-count").bounding_box()
+    assert box is not None and count is not None
+    assert box["y"] + box["height"] <= PHONE_390["height"], box
+    assert count["y"] + count["height"] <= box["y"], (count, box)
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["phone", "phone-large-text"])
+def test_a_phone_shows_the_count_and_the_first_result_on_the_first_screen(
+    page, live_server, sample, large_text
+):
+    """At 390×844 (and in 大字版) a search whose results have filters shows the count and the
+    first result above the fold; the filters are folded behind one control, an active one is a
+    chip that takes it back, and only one search box holds the query."""
+    page.set_viewport_size(PHONE_390)
+    page.goto(live_server.url + "/search/?q=项目")
+    if large_text:
+        page.get_by_role("button", name="大字版").click()
+        page.reload()
+        expect(page.locator("html")).to_have_class(re.compile("large-text"))
+    on_first_screen(page)
+    assert page.locator("input[type=search]").count() == 1
+    expect(page.get_by_role("searchbox", name="发文字号或关键词")).to_have_value("项目")
+    assert horizontal_overflow(page) <= 0
+
+    filters = page.locator("details.search-filters")
+    year = filters.get_by_role("link", name="2022")
+    expect(year).to_be_hidden()  # folded
+    filters.locator("summary").click()
+    year.click()
+    chip = page.locator(".filter-chip", has_text="2022年")
+    expect(chip).to_be_visible()
+    expect(page.locator("details.search-filters > summary")).to_contain_text("已选 1 项")
+    on_first_screen(page)
+    chip.click()
+    expect(page.locator(".filter-chip")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/search/\?q=%E9%A1%B9%E7%9B%AE$"))

@@ -87,7 +87,9 @@ def test_the_page_gives_every_chapter_section_article_heading_and_attachment_its
     # chapters and sections as headings under it, articles with their number in bold.
     signature = body.index('class="signature"')
     assert body.index("现将《咸宁市古树名木保护办法》") < signature
-    assert signature < body.index('<h3 class="enclosed-title">咸宁市古树名木保护办法</h3>')
+    assert signature < body.index(
+        '<h3 class="enclosed-title" id="印发文件">咸宁市古树名木保护办法</h3>'
+    )
     assert '<h4 class="block-chapter" id="第二章">第二章 保护和管理</h4>' in body
     assert '<h5 class="block-section" id="第二章-第一节">第一节 认定</h5>' in body
     assert '<p class="block-article" id="第三条"><strong class="run-in">第三条</strong>' in body
@@ -105,7 +107,7 @@ def test_the_page_shows_the_stored_structure_not_a_guess_from_the_text(client):
     ]
     notice = make_notice(published=True, body=body, structure=structure)
     page = client.get(notice.get_absolute_url()).content.decode()
-    assert '<h3 class="enclosed-title">实施细则</h3>' in page
+    assert '<h3 class="enclosed-title" id="印发文件">实施细则</h3>' in page
     assert '<h4 class="block-heading1" id="一">一、总体要求</h4>' in page
 
 

@@ -178,8 +178,9 @@ def test_the_body_of_an_enclosing_notice_has_the_enclosed_title_and_nested_headi
     # The long （一） paragraphs keep their lead sentence in bold instead of becoming headings.
     assert '<strong class="run-in">（一）推动降碳减污协同增效。</strong>' in body
     # The covering letter is signed before the enclosed plan begins, as printed.
-    signature = body.index('class="signature"')
-    assert body.index("现印发给你们") < signature < body.index("一、总体要求")
+    text = body[body.index('id="body-title"') :]  # after the contents list, which names it too
+    signature = text.index('class="signature"')
+    assert text.index("现印发给你们") < signature < text.index("一、总体要求")
 
 
 def test_chapters_become_headings_and_articles_keep_their_number_in_bold(client, sample):
@@ -239,14 +240,15 @@ def test_attachments_and_tables_are_sections_with_real_tables_and_csv(client, sa
     assert tables
     for table in tables:
         assert f'href="/notices/{notice.pk}/tables/{table.order}.csv"' in body
-        assert f"<caption>{table.title}" in body
+        assert f'<span class="table-name" id="表-{table.order}-标题">{table.title}' in body
         assert "".join(f'<th scope="col">{cell}</th>' for cell in table.header) in body
 
 
 def test_projects_tasks_and_groups_of_the_notice_are_listed(client, sample):
+    """Once each: as the rows of the list table printed in 附件2 (test_notice_layout)."""
     body = page(client, notice_url(PLAN_NUMBER))
-    assert "项目清单（36 个）" in body and body.count('id="project-') == PROJECT_COUNT
-    assert "任务事项（32 项）" in body
+    assert body.count('id="project-') == PROJECT_COUNT and body.count('id="项目-') == PROJECT_COUNT
+    assert body.count('id="task-') == 32 and body.count('id="事项-') == 32
     assert "崇阳县" in body  # a unit responsible for a project, linked to its page
 
 

@@ -9,7 +9,9 @@ from typing import cast
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -401,6 +403,40 @@ def test_facet_links_keep_the_query_and_other_filters(client, facet_corpus):
     assert (
         'href="?q=%E9%A1%B9%E7%9B%AE&amp;year=2022&amp;agency=%E5%92%B8%E6%94%BF%E5%8F%91"' in page
     )
+
+
+def test_active_filters_are_chips_that_each_link_to_the_search_without_them(client, facet_corpus):
+    params = {"q": "项目", "year": "2022", "issuer": "咸宁市人民政府办公室", "from": "2022-01-01"}
+    response = client.get(SEARCH, {**params, "sort": "date", "page": "1"})
+    chips = {chip.label: chip.url for chip in response.context["filter_chips"]}
+    assert list(chips) == ["2022年", "咸宁市人民政府办公室", "成文日期从 2022-01-01"]
+    for label, param in [("2022年", "year"), ("咸宁市人民政府办公室", "issuer")]:
+        path, query = chips[label].split("?")
+        assert path == SEARCH
+        rest = {k: v for k, v in params.items() if k != param}
+        assert QueryDict(query).dict() == {**rest, "sort": "date"}  # no page: back to page 1
+        narrower = client.get(chips[label])
+        assert [c.label for c in narrower.context["filter_chips"]] == [
+            c for c in chips if c != label
+        ]
+    page = response.content.decode()
+    assert f'href="{escape(chips["2022年"])}"' in page
+    assert response.context["filters_cleared"] == f"{SEARCH}?q=%E9%A1%B9%E7%9B%AE&sort=date"
+    assert "全部取消" in page
+
+
+def test_a_filter_that_leaves_nothing_is_still_a_chip_to_take_back(client, facet_corpus):
+    response = client.get(SEARCH, {"year": "1999"})
+    assert doc_numbers(response) == []
+    [chip] = response.context["filter_chips"]
+    assert (chip.label, chip.url) == ("1999年", SEARCH)
+    assert "全部取消" not in response.content.decode()
+
+
+def test_the_search_page_has_one_search_box(client, facet_corpus):
+    page = client.get(SEARCH, {"q": "项目"}).content.decode()
+    assert page.count('type="search"') == 1 and 'id="search-q"' in page
+    assert 'id="site-search"' in client.get("/").content.decode()  # elsewhere the header's
 
 
 # --- Highlighting -----------------------------------------------------------------------------

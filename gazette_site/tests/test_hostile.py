@@ -43,15 +43,29 @@ def _public_patterns() -> list[str]:
 # test_every_public_url_is_driven until it is added here.
 URL_ARGS = {
     "documents:issue_year": lambda ids: [ids["year"]],
+    "documents:issue_year_csv": lambda ids: [ids["year"]],
     "documents:issue_detail": lambda ids: [ids["year"], ids["number"]],
     "documents:issue_pdf": lambda ids: [ids["year"], ids["number"]],
     "documents:notice_detail": lambda ids: [ids["notice"]],
+    "documents:notice_pdf": lambda ids: [ids["notice"]],
     "documents:notice_table_csv": lambda ids: [ids["notice"], ids["table"]],
     "documents:doc_number_redirect": lambda ids: [ids["doc_number"]],
     "documents:doc_number_anchor_redirect": lambda ids: [ids["doc_number"], "第一条"],
     "documents:unit_detail": lambda ids: [ids["unit"]],
+    "documents:unit_feed": lambda ids: [ids["unit"]],
+    "documents:unit_feed_atom": lambda ids: [ids["unit"]],
 }
-EXTRA_URLS = ["/sitemap.xml", "/robots.txt"]
+EXTRA_URLS = [
+    "/sitemap.xml",
+    "/robots.txt",
+    "/data/",
+    "/alerts/new/?q=绿化",
+    "/api/v1/",
+    "/api/v1/notices/",
+    "/api/v1/search/?q=第一段",
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+]
 
 
 def public_urls(ids) -> list[str]:
@@ -63,6 +77,11 @@ def public_urls(ids) -> list[str]:
 def assert_safe(response, url: str) -> None:
     assert response.status_code < 500, f"{url} → {response.status_code}"
     content_type = response.get("Content-Type", "")
+    if content_type.startswith(("application/json", "application/problem+json")):
+        # JSON is data: the API returns what the gazette printed, escaped for JSON, not for
+        # HTML; a browser never renders it as a page (nosniff).
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        return
     if response.streaming or not content_type.startswith(("text/html", "application/", "text/xml")):
         return  # CSV is data, sent as a download with nosniff; it is not rendered as markup
     body = response.content.decode("utf-8", "replace")

@@ -75,7 +75,8 @@ def test_documents_without_extensions_imports_and_shows_the_issue(settings, clie
     assert home.status_code == 200 and "个项目" not in home.content.decode()
     page = client.get(plan.get_absolute_url())
     assert page.status_code == 200
-    assert "项目清单（" not in page.content.decode()
+    assert 'id="项目-' not in page.content.decode()  # the list's table, with no project rows
+    assert 'id="表-1-4"' in page.content.decode()
     unit = Unit.objects.public().filter(memberships__isnull=False).first()
     assert unit is not None
     unit_page = client.get(unit.get_absolute_url())
@@ -87,8 +88,8 @@ def test_documents_without_extensions_imports_and_shows_the_issue(settings, clie
 @pytest.mark.django_db
 def test_the_extension_adds_the_lists(settings, client):
     """The same import with the settings' extension writes the plan's project list, and the
-    notice page shows it."""
+    notice page shows it (as the rows of the table it was printed in)."""
     result = issue_import(data=SAMPLE.read_bytes(), publish=True)
     assert result.report["load"]["counts"]["project"]["created"] == Project.objects.count() > 0
     plan = Notice.objects.get(doc_number=PLAN_NUMBER)
-    assert "项目清单（" in client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="项目-1-1"' in client.get(plan.get_absolute_url()).content.decode()

@@ -4,12 +4,15 @@ headers that keep the filters, the charts and their tables, the filtered CSV."""
 import csv
 import io
 import re
+import unicodedata
 
+import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
 from documents.tests.a11y import VIEWPORTS, axe_violations, horizontal_overflow
 from documents.tests.sample import PROJECT_COUNT, PROJECT_TOTAL, load_sample_issue
+from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +115,56 @@ def test_tasks_filter_by_notice_unit_and_role(browser, live_server, sample):
         assert "市发改委（牵头）" in cell
     assert horizontal_overflow(page) <= 0
     page.close()
+
+
+def test_the_printed_list_has_every_projects_content_and_none_of_the_controls(
+    browser, live_server, sample
+):
+    """Printing (page.pdf fires beforeprint and afterprint as the browser's print does): each
+    project's folded 建设内容 is on paper, and nothing one clicks is."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(live_server.url + "/projects/")
+    controls = page.locator("button, .button").all_text_contents()
+    assert "打印本页" in controls  # shown by site.js …
+    page.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    page.get_by_role("button", name="打印本页").click()
+    expect(page.locator("body")).to_have_attribute("data-printed", "yes")  # … and wired to print
+
+    with pdfplumber.open(io.BytesIO(page.pdf(format="A4"))) as pdf:
+        text = squashed("".join(p.extract_text() for p in pdf.pages))
+        # The first column alone (name, section, 建设内容): its lines are not interleaved with
+        # the lines of the cells beside it.
+        first_column = squashed("".join(names_column(p) for p in pdf.pages))
+    contents = [p.content for p in Project.objects.published() if p.content]
+    assert len(contents) >= PROJECT_COUNT - 2
+    for content in contents:
+        assert printed(content, first_column)
+    for control in [*controls, "点击表头排序", "点击按此列排序"]:
+        assert not printed(control, text)
+    expect(page.locator("details.item-content[open]")).to_have_count(0)  # folded again
+    page.close()
+
+
+def squashed(text: str) -> str:
+    """Without spaces and in compatibility form (⽂, a Kangxi radical, is 文): Chromium's PDF
+    names a character by any other of the same shape in the font (―, a horizontal bar, for
+    —). The radicals without a compatibility form (⻓ for 长, ⺠ for 民) are left as RADICAL,
+    for any character."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("―", "—")
+    return re.sub("[\u2e80-\u2eff]", RADICAL, text)
+
+
+RADICAL = "\x00"
+
+
+def printed(words: str, text: str) -> bool:
+    """Whether `words` are in the PDF's squashed `text`, a radical standing for any character."""
+    pattern = "".join(f"(?:{re.escape(c)}|{RADICAL})" for c in squashed(words))
+    return re.search(pattern, text) is not None
+
+
+def names_column(pdf_page) -> str:
+    """The text of a printed page left of the column headed 总投资（亿元）."""
+    headers = pdf_page.search("总投资（")
+    right = headers[0]["x0"] if headers else pdf_page.width
+    return pdf_page.crop((0, 0, right, pdf_page.height)).extract_text() or ""
