@@ -24,6 +24,15 @@ from projects.models import Project, Responsibility, Task
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
+def _in_printed_order(items):
+    """Projects or tasks with their notice, issue and units, as the issues print them."""
+    return (
+        items.select_related("notice__issue")
+        .prefetch_related(_responsibilities())
+        .order_by("notice__issue__year", "notice__issue__number", "notice__order", "pk")
+    )
+
+
 def _responsibilities():
     return Prefetch(
         "responsibilities",
@@ -130,12 +139,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProjectFilter
 
     def get_queryset(self):
-        return (
-            Project.objects.published()
-            .select_related("notice__issue")
-            .prefetch_related(_responsibilities())
-            .order_by("notice__issue__year", "notice__issue__number", "notice__order", "pk")
-        )
+        return _in_printed_order(Project.objects.published())
 
 
 @extend_schema_view(
@@ -149,12 +153,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TaskFilter
 
     def get_queryset(self):
-        return (
-            Task.objects.published()
-            .select_related("notice__issue")
-            .prefetch_related(_responsibilities())
-            .order_by("notice__issue__year", "notice__issue__number", "notice__order", "pk")
-        )
+        return _in_printed_order(Task.objects.published())
 
 
 @extend_schema_view(
