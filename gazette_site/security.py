@@ -242,6 +242,9 @@ RATE_LIMITED_VIEWS = {
     "documents:search": "search",
     "projects:project_csv": "export",
     "documents:notice_table_csv": "export",
+    "documents:issue_year_csv": "export",
+    # A notice's PDF holds a worker 1–3 s when it is not cached yet.
+    "documents:notice_pdf": "pdf",
 }
 WINDOW_SECONDS = 60
 # One statement, atomic across workers: a new client or a new window starts at 1.

@@ -121,3 +121,14 @@ def test_client_ip(settings, trusted, remote, forwarded, expected):
     settings.TRUSTED_PROXIES = trusted
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_a_notices_pdf_has_a_limit_of_its_own(client):
+    """Rendering a PDF holds a worker for seconds: the requests count before the view runs
+    (so a missing notice counts too), in a bucket of their own."""
+    address = fresh_address()
+    for _ in range(LIMIT):
+        assert get(client, "/notices/999999/pdf/", address).status_code == 404
+    response = get(client, "/notices/999999/pdf/", address)
+    assert response.status_code == 429 and "下载 PDF" in response.content.decode()
+    assert get(client, "/projects/export.csv", address).status_code == 200
