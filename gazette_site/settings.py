@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "projects",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc files, served by whitenoise (no CDN)
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by whitenoise (no CDN)
     "api",
     "django_tasks",
     "django_tasks_db",
@@ -423,7 +423,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Three models have a `kind`: each its own named enum in the schema.
     "ENUM_NAME_OVERRIDES": {

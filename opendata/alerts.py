@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.feeds import describe_search
 from documents.models import Notice
 from documents.search import SearchFilters, search_notices
 from opendata.models import Subscription, SubscriptionRequest
@@ -42,10 +43,9 @@ def query_of(params) -> dict[str, str]:
 
 
 def describe(query: dict[str, str]) -> str:
-    words = [f"“{query['q']}”"] if query.get("q") else []
-    labels = {"year": "年份", "issuer": "发文机关", "agency": "机关代字", "validity": "效力"}
-    words += [f"{labels.get(k, k)}：{v}" for k, v in query.items() if k != "q"]
-    return ("检索 " + "，".join(words) if words else "全部新文件")[:300]
+    """The alert's search in words (the feeds' own wording): 检索 “绿化”，发文机关：…"""
+    words = describe_search(query)
+    return ("检索 " + words if words else "全部新文件")[:300]
 
 
 def keyed(address: str) -> str:

@@ -47,7 +47,7 @@ def subscribe(request):
     """GET: the form for the search in the query string; POST: take the address (a
     confirmation mail follows). Never cached: the form carries a CSRF token."""
     query = query_of(request.POST if request.method == "POST" else request.GET)
-    context = {"query": query, "label": describe(query), "search_url": _search_url(query)}
+    context = {"alert_query": query, "label": describe(query), "search_url": _search_url(query)}
     if request.method == "POST":
         try:
             alerts.subscribe(
