@@ -68,17 +68,18 @@ def _page_cache_directory(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _no_page_cache_unless_asked(request, settings):
     """Pages are served fresh in tests; tests of the cache mark themselves `page_cache` (and
-    see whether a page came from it in X-Page-Cache)."""
+    see whether a page came from it in X-Page-Cache). The shared cache is the test process's
+    own either way (notices' texts are kept there: documents.rendering)."""
+    directory = request.getfixturevalue("_page_cache_directory")
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": str(directory)},
+    }
     if request.node.get_closest_marker("page_cache") is None:
         settings.PAGE_CACHE_SECONDS = 0
     else:
         from django.core.cache import cache
 
-        directory = request.getfixturevalue("_page_cache_directory")
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {**settings.CACHES["default"], "LOCATION": str(directory)},
-        }
         cache.clear()
         settings.PAGE_CACHE_HEADER = True
 

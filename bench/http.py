@@ -11,8 +11,12 @@
    the other, each for --duration seconds, and all that --rounds times: interleaved rounds give
    every page its share of whatever else the machine is doing. A page's rate is its mean over
    the rounds, its p99 the worst round's, its errors the sum.
-3. Writes var/bench/http.json:
-   {"pages": [{"name", "url", "rps", "p99_ms", "errors"}, …]}
+3. Measures, around each wrk run, the CPU time the portal's processes (gunicorn's master and
+   workers) and the PostgreSQL backends serving them spent, from /proc: divided by the requests
+   served, what one request costs in milliseconds of one core (`app_cpu_ms`, `db_cpu_ms`),
+   independent of how busy the rest of the machine is.
+4. Writes var/bench/http.json:
+   {"pages": [{"name", "url", "rps", "p99_ms", "errors", "app_cpu_ms", "db_cpu_ms"}, …]}
    and exits non-zero unless the notice page serves at least half the requests per second of
    /healthz in the same run with no errors anywhere.
 
@@ -33,6 +37,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -57,6 +62,8 @@ class Result:
     rps: float
     p99_ms: float
     errors: int
+    app_cpu_ms: float  # CPU of gunicorn's processes per request, in ms of one core
+    db_cpu_ms: float  # CPU of the PostgreSQL backends serving them, per request
 
 
 def free_port() -> int:
@@ -148,10 +155,70 @@ def parse_wrk(output: str) -> tuple[float, float, int]:
     return rps, round(float(value) * _UNITS_MS[unit], 2), errors
 
 
-def run_wrk(url: str, *, threads: int, connections: int, duration: int) -> tuple[float, float, int]:
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User + system CPU time of each living process of `pids` (/proc/<pid>/stat)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return seconds
+
+
+def _server_pids(server: subprocess.Popen) -> set[int]:
+    """gunicorn's master and its workers."""
+    pids = {server.pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                pids.add(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _backend_pids() -> set[int]:
+    """The PostgreSQL backends connected to the portal's database, other than this one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def run_wrk(
+    url: str, server: subprocess.Popen, *, threads: int, connections: int, duration: int
+) -> tuple[float, float, int, float, float]:
+    """wrk against `url`: requests per second, p99 (ms), errors, and the milliseconds of CPU a
+    request cost in the portal's processes and in its database backends."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    app, db = _cpu_seconds(_server_pids(server)), _cpu_seconds(_backend_pids())
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return parse_wrk(done.stdout)
+    app_spent = _spent(app, _cpu_seconds(_server_pids(server)))
+    db_spent = _spent(db, _cpu_seconds(_backend_pids()))
+    rps, p99, errors = parse_wrk(done.stdout)
+    served = requests_served(done.stdout)
+    return rps, p99, errors, app_spent * 1000 / served, db_spent * 1000 / served
+
+
+def requests_served(output: str) -> int:
+    """The request count of `wrk` output ("12345 requests in 5.00s")."""
+    found = re.search(r"(\d+) requests in", output)
+    if found is None or int(found.group(1)) == 0:
+        raise ValueError(f"wrk served no requests:\n{output}")
+    return int(found.group(1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,12 +245,15 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_up(base, server)
         for path in paths.values():
             warm(base + path)
-        rounds: dict[str, list[tuple[float, float, int]]] = {name: [] for name in paths}
+        rounds: dict[str, list[tuple[float, float, int, float, float]]] = {
+            name: [] for name in paths
+        }
         for _ in range(args.rounds):
             for name, path in paths.items():
                 rounds[name].append(
                     run_wrk(
                         base + path,
+                        server,
                         threads=args.threads,
                         connections=args.connections,
                         duration=args.duration,
@@ -193,8 +263,17 @@ def main(argv: list[str] | None = None) -> int:
             rps = sum(r[0] for r in rounds[name]) / len(rounds[name])
             p99 = max(r[1] for r in rounds[name])
             errors = sum(r[2] for r in rounds[name])
-            results.append(Result(name, base + path, round(rps, 1), p99, errors))
-            print(f"{name:9} {rps:9.1f} req/s  p99 {p99:8.2f} ms  errors {errors}  {path}")
+            app_ms = statistics.median(r[3] for r in rounds[name])
+            db_ms = statistics.median(r[4] for r in rounds[name])
+            results.append(
+                Result(
+                    name, base + path, round(rps, 1), p99, errors, round(app_ms, 2), round(db_ms, 2)
+                )
+            )
+            print(
+                f"{name:9} {rps:9.1f} req/s  p99 {p99:8.2f} ms  errors {errors}  "
+                f"CPU/request {app_ms:6.2f} ms portal + {db_ms:5.2f} ms database  {path}"
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -51,6 +51,11 @@ class NoticeExtension:
         shown beside a table's CSV."""
         return {}
 
+    def rendered_rows(self, notice: Notice) -> list[QuerySet]:
+        """The rows, beyond documents' own, that what `notice_context` adds to the notice's text
+        is drawn from: any change among them renders the text again (documents.rendering)."""
+        return []
+
     def unit_context(self, unit: Unit) -> dict[str, Any]:
         """Context for the unit page, published content only."""
         return {}

@@ -3,7 +3,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +26,7 @@ from documents.models import (
     Validity,
 )
 from documents.pdf import published_notice_pdf
+from documents.rendering import notice_text
 from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import normalize_person_name
 
@@ -161,29 +162,45 @@ class NoticeDetailView(DetailView):
 
     def get_queryset(self):
         notices = Notice.objects.all() if self.preview else Notice.objects.published()
-        return notices.for_detail()
+        return notices.for_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(preview=self.preview, **kwargs)
         notice = self.object
-        published = Notice.objects.published()
-        citations = notice.citations.all()
-        cited = published.by_doc_numbers(c.doc_number for c in citations)
         issue = notice.issue
-        context.update(
-            # In a staff preview, links to the issue stay in preview.
-            issue_url=reverse("admin:documents_issue_preview", args=[issue.year, issue.number])
+        # In a staff preview, links to the issue stay in preview.
+        context["issue_url"] = (
+            reverse("admin:documents_issue_preview", args=[issue.year, issue.number])
             if self.preview
-            else issue.get_absolute_url(),
-            citations=[(citation, cited.get(citation.doc_number)) for citation in citations],
-            cited_by=published.citing(notice.doc_number, Citation.Kind.CITES),
-            repealed_by=published.citing(notice.doc_number, Citation.Kind.REPEALS),
-            **extension_context("notice_context", notice),
+            else issue.get_absolute_url()
         )
-        context["layout"] = notice_layout(
-            notice, context.pop("table_rows", None), context.pop("table_links", None)
+        # Its text, corrections and related notices come rendered: from the cache when the rows
+        # they show have not changed since (documents.rendering).
+        context["rendered"] = notice_text(
+            notice, lambda: text_context(notice), self.request, keep=not self.preview
         )
         return context
+
+
+def text_context(notice: Notice) -> dict:
+    """What the notice's text, corrections and related notices (documents.rendering) are
+    rendered from: the notice with its attachments, tables, groups, citations and corrections,
+    the extensions' lists, the layout, and the published notices it cites or that cite it."""
+    prefetch_related_objects([notice], *Notice.objects.text_prefetches())
+    published = Notice.objects.published()
+    citations = notice.citations.all()
+    cited = published.by_doc_numbers(c.doc_number for c in citations)
+    context = {
+        "notice": notice,
+        "citations": [(citation, cited.get(citation.doc_number)) for citation in citations],
+        "cited_by": published.citing(notice.doc_number, Citation.Kind.CITES),
+        "repealed_by": published.citing(notice.doc_number, Citation.Kind.REPEALS),
+        **extension_context("notice_context", notice),
+    }
+    context["layout"] = notice_layout(
+        notice, context.pop("table_rows", None), context.pop("table_links", None)
+    )
+    return context
 
 
 def issue_pdf(request, year: int, number: int):

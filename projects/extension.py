@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from documents.extensions import NoticeExtension
@@ -50,6 +50,17 @@ class ProjectLists(NoticeExtension):
             "table_rows": rows,
             "table_links": table_links,
         }
+
+    def rendered_rows(self, notice: Notice) -> list[QuerySet]:
+        responsibilities = Responsibility.objects.filter(
+            Q(project__notice=notice) | Q(task__notice=notice)
+        )
+        return [
+            Project.objects.filter(notice=notice),
+            Task.objects.filter(notice=notice),
+            responsibilities,
+            Unit.objects.filter(pk__in=responsibilities.values("unit")),
+        ]
 
     def unit_context(self, unit: Unit) -> dict[str, Any]:
         projects = Project.objects.published().for_unit(unit).for_display()

@@ -69,21 +69,28 @@ class NoticeQuerySet(models.QuerySet):
     def for_detail(self) -> NoticeQuerySet:
         """What a notice page shows, fetched in a fixed number of queries. The groups the
         notice sets up come as `top_groups`, each with its subgroups (LeadingGroup.parent)."""
-        return (
-            self.with_validity()
-            .select_related("issue")
-            .prefetch_related(
-                models.Prefetch("attachments", queryset=Attachment.objects.order_by("order")),
-                models.Prefetch("tables", queryset=Table.objects.order_by("order")),
-                models.Prefetch(
-                    "leading_groups",
-                    queryset=LeadingGroup.objects.top_level().for_display(),
-                    to_attr="top_groups",
-                ),
-                "citations",
-                "corrections",
-            )
-        )
+        return self.for_page().prefetch_related(*self.text_prefetches())
+
+    def for_page(self) -> NoticeQuerySet:
+        """What a notice page draws around its text (documents.rendering): the validity and
+        the issue."""
+        return self.with_validity().select_related("issue")
+
+    @staticmethod
+    def text_prefetches() -> list[models.Prefetch | str]:
+        """The related rows a notice's text is rendered from (for_detail, or
+        prefetch_related_objects on a notice in hand)."""
+        return [
+            models.Prefetch("attachments", queryset=Attachment.objects.order_by("order")),
+            models.Prefetch("tables", queryset=Table.objects.order_by("order")),
+            models.Prefetch(
+                "leading_groups",
+                queryset=LeadingGroup.objects.top_level().for_display(),
+                to_attr="top_groups",
+            ),
+            "citations",
+            "corrections",
+        ]
 
     def newest_first(self) -> NoticeQuerySet:
         """Newest issue first, then the newest signing date; with the issue for the row."""
