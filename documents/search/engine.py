@@ -24,6 +24,7 @@ from documents.search.sql import (
     sample_size,
     sample_tsquery,
 )
+from documents.search.suggest import Suggestions, number_suggestions, query_suggestions
 from documents.search.tokens import ParsedQuery, parse_query
 
 # --- Results ----------------------------------------------------------------------------------
@@ -74,6 +75,7 @@ class SearchResult:
     page: ResultPage | None = None
     facets: list[Facet] = field(default_factory=list)
     sort: str = "relevance"
+    suggestions: Suggestions = field(default_factory=Suggestions)  # 您是不是要找, for no hits
 
 
 def _hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
@@ -209,6 +211,7 @@ def _search(
     )
     if not result.page.hits:
         result.message = _nothing_found(parsed, filters)
+        result.suggestions = query_suggestions(parsed, filters, today)
 
 
 def _answer_doc_number(query: str, result: SearchResult) -> bool:
@@ -226,6 +229,7 @@ def _answer_doc_number(query: str, result: SearchResult) -> bool:
         result.message = f"本站未收录发文字号为 {number.canonical} 的文件。" + (
             "以下是引用或废止该文件的文件。" if result.citing or result.repealing else ""
         )
+        result.suggestions = number_suggestions(number)
     return True
 
 
