@@ -16,8 +16,9 @@ router.register("tasks", views.TaskViewSet, basename="task")
 router.register("groups", views.GroupViewSet, basename="group")
 
 urlpatterns = [
-    path("search/", views.search, name="search"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    path("<path:rest>/", views.NoSuchEndpoint.as_view()),  # last: what nothing above matched
 ]

@@ -1,27 +1,58 @@
 """The read-only JSON API (/api/v1/): published content only, through the same QuerySets and
-FilterSets as the pages, and the same search."""
+FilterSets as the pages, and the same search. Every view is a PublicApi: described by
+api.schema, and dated like the pages (Last-Modified, so If-Modified-Since is answered 304)."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import api_view, throttle_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
+from rest_framework.views import APIView
 
 from api import serializers
 from api.filters import NoticeFilter
 from api.problems import BadParameter
-from api.throttling import ClientAddressThrottle
+from api.schema import GazetteSchema
 from documents.models import Citation, Issue, LeadingGroup, Membership, Notice, Unit
 from documents.models.issues import PublicationStatus
 from documents.search import SearchFilters, search_notices
+from gazette_site.responses import last_modified
 from projects.filters import ProjectFilter, TaskFilter
 from projects.models import Project, Responsibility, Task
 
 PUBLISHED = PublicationStatus.PUBLISHED
+
+
+class PublicApi:
+    """What every view of the API shares: its schema (api.schema), and the date of what it
+    shows. A response is dated as the pages are (gazette_site.responses.last_modified: the
+    last change of published content, or the last midnight, when validity turns), so that
+    ConditionalGetMiddleware answers If-Modified-Since with 304 until published content
+    changes, beside the ETag it gives every response. With it goes Cache-Control: no-cache,
+    so that clients ask again each time rather than guess a copy fresh."""
+
+    schema: ViewInspector | None = GazetteSchema()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            django_request = getattr(request, "_request", request)
+            response["Last-Modified"] = http_date(last_modified(django_request))
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, no_cache=True)
+        return response
+
+
+class ReadOnlyViewSet(PublicApi, viewsets.ReadOnlyModelViewSet):
+    pass
 
 
 def _in_printed_order(items):
@@ -44,7 +75,7 @@ def _responsibilities():
     list=extend_schema(summary="刊期列表", description="已发布的各期公报，新的在前。"),
     retrieve=extend_schema(summary="一期公报", description="刊头与目录（每件文件的页码）。"),
 )
-class IssueViewSet(viewsets.ReadOnlyModelViewSet):
+class IssueViewSet(ReadOnlyViewSet):
     filterset_fields = ["year"]
 
     def get_queryset(self):
@@ -72,7 +103,7 @@ class IssueViewSet(viewsets.ReadOnlyModelViewSet):
         description="元数据、正文及其结构、附件、表格（逐行）、引用与被引、效力与更正。",
     ),
 )
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(ReadOnlyViewSet):
     filterset_class = NoticeFilter
 
     def get_queryset(self):
@@ -115,7 +146,7 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
         summary="一个单位", description="单位及其负责的项目、事项与领导小组席位数。"
     ),
 )
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(ReadOnlyViewSet):
     serializer_class = serializers.UnitSerializer
     filterset_fields = ["kind"]
 
@@ -134,7 +165,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="一个项目"),
 )
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(ReadOnlyViewSet):
     serializer_class = serializers.ProjectSerializer
     filterset_class = ProjectFilter
 
@@ -148,7 +179,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="一个事项"),
 )
-class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(ReadOnlyViewSet):
     serializer_class = serializers.TaskSerializer
     filterset_class = TaskFilter
 
@@ -162,7 +193,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="一个领导小组"),
 )
-class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+class GroupViewSet(ReadOnlyViewSet):
     serializer_class = serializers.GroupSerializer
 
     def get_queryset(self):
@@ -175,40 +206,52 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-SEARCH_PARAMETERS = ("q", "sort", "page", *SearchFilters.PARAMETERS)
-
-
 @extend_schema(
     summary="检索",
     description="与检索页相同的检索（search_notices）：关键词或发文字号、筛选、分面计数和高亮片段。"
-    "每页 20 条。",
-    parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, description="关键词或发文字号"),
-        OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "date"]),
-        OpenApiParameter("page", OpenApiTypes.INT),
-        *(
-            OpenApiParameter(name, OpenApiTypes.STR, description="与检索页同名参数")
-            for name in SearchFilters.PARAMETERS
-        ),
-    ],
-    responses={200: OpenApiTypes.OBJECT},
+    "每页 20 条。参数与检索页同名；无法识别的值返回 400（检索页则忽略并提示）。",
+    parameters=[serializers.SearchQuerySerializer],
+    responses=serializers.SearchResultSerializer,
 )
-@api_view(["GET"])
-@throttle_classes([ClientAddressThrottle])
-def search(request: Request) -> Response:
-    for name in request.query_params:
-        if name not in SEARCH_PARAMETERS:
-            raise BadParameter(
-                name, "不是检索接口的参数（可用：" + "、".join(SEARCH_PARAMETERS) + "）"
-            )
-    params = request.query_params
-    result = search_notices(
-        params.get("q", ""),
-        filters=SearchFilters.from_params(params),
-        sort=params.get("sort", "relevance"),
-        page=params.get("page"),
-    )
-    return Response(_search_body(request, result))
+class SearchView(PublicApi, APIView):
+    def get(self, request: Request) -> Response:
+        query = serializers.SearchQuerySerializer(data=request.query_params)
+        known = list(query.fields)
+        for name in request.query_params:
+            if name not in known and name != "format":  # ?format=json: DRF's own
+                raise BadParameter(name, "不是检索接口的参数（可用：" + "、".join(known) + "）")
+        if not query.is_valid():
+            name, errors = next(iter(query.errors.items()))
+            raise BadParameter(name, str(errors[0]))
+        values = query.validated_data
+        result = search_notices(
+            values.get("q", ""),
+            filters=SearchFilters.from_params(_page_parameters(values)),
+            sort=values.get("sort") or "relevance",
+            page=values.get("page"),
+        )
+        body = _search_body(request, result)
+        return Response(serializers.SearchResultSerializer(body).data)
+
+
+@extend_schema(exclude=True)
+class NoSuchEndpoint(PublicApi, APIView):
+    """Any other address under /api/v1/ (ending in a slash: without one, Django's APPEND_SLASH
+    redirects first): a 404 problem body like the API's others, not the site's HTML page."""
+
+    def get(self, request: Request, rest: str) -> Response:
+        raise NotFound("接口中没有这个地址：可用的地址见 /api/v1/schema/ 与 /api/v1/docs/。")
+
+
+def _page_parameters(values: dict) -> QueryDict:
+    """The checked parameters, written as the search page's query string has them."""
+    params = QueryDict(mutable=True)
+    for name in SearchFilters.PARAMETERS:
+        value = values.get(name)
+        if value in (None, "", False):
+            continue
+        params[name] = "1" if value is True else str(value)
+    return params
 
 
 def _search_body(request, result) -> dict:
@@ -245,6 +288,7 @@ def _search_body(request, result) -> dict:
                 "signed_on": hit.notice.signed_on,
                 "issue": {"year": hit.notice.issue.year, "number": hit.notice.issue.number},
                 "url": absolute(hit.notice.get_absolute_url()),
+                "api_url": absolute(reverse("api:notice-detail", args=[hit.notice.pk])),
             }
             for hit in (page.hits if page else [])
         ],

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from documents.models import Correction, Notice, Unit
-from documents.search import SearchFilters, search_notices
+from documents.search import SearchFilters, clean_query, search_notices
 from documents.text import chinese_date
 
 FEED_SIZE = 30
@@ -184,10 +184,13 @@ class UnitAtomFeed(UnitFeed):
 def describe_search(params) -> str:
     """A search in words, for a feed's title: “绿化”，发文机关：咸宁市人民政府."""
     labels = {"year": "年份", "issuer": "发文机关", "agency": "机关代字", "validity": "效力"}
-    words = [f"“{params['q'][:50]}”"] if params.get("q") else []
+    # Cleaned as the search cleans its query: a control character has no place in a title
+    # (XML 1.0 cannot carry one at all) or in a mail's subject.
+    query = clean_query(params.get("q") or "")
+    words = [f"“{query[:50]}”"] if query else []
     words += [
-        f"{labels.get(name, name)}：{params[name][:50]}"
+        f"{labels.get(name, name)}：{clean_query(params[name])[:50]}"
         for name in SearchFilters.PARAMETERS
-        if params.get(name)
+        if clean_query(params.get(name) or "")
     ]
     return "，".join(words)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from documents.feeds import describe_search
 from documents.models import Notice
-from documents.search import SearchFilters, search_notices
+from documents.search import SearchFilters, clean_query, search_notices
 from opendata.models import Subscription, SubscriptionRequest
 
 # Abuse limits (README, "Open data").
@@ -38,8 +38,10 @@ class SubscriptionRefused(ValueError):
 
 
 def query_of(params) -> dict[str, str]:
-    """The search parameters a subscription keeps: those the search page reads, non-empty."""
-    return {k: str(params.get(k))[:200] for k in SEARCH_KEYS if params.get(k)}
+    """The search parameters a subscription keeps: those the search page reads, non-empty,
+    without control characters (a line break would end up in the mails' subject)."""
+    cleaned = {k: clean_query(str(params.get(k) or ""))[:200] for k in SEARCH_KEYS}
+    return {k: v for k, v in cleaned.items() if v}
 
 
 def describe(query: dict[str, str]) -> str:

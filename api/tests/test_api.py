@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.utils.http import http_date, parse_http_date
 
 from api.pagination import MAX_PAGE_SIZE
 from api.problems import PROBLEM_TYPE
 from api.throttling import ClientAddressThrottle
 from documents.models import Notice
 from documents.services import issue_import
+from gazette_site.cache import VERSION_KEY
 
 pytestmark = pytest.mark.django_db
 
 MINIMAL = (
     Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
 ).read_bytes()
+
+
+# Another issue, for a publication during a test.
+SECOND = (
+    MINIMAL.replace("第 1 号".encode(), "第 2 号".encode())
+    .replace("总第 71 号".encode(), "总第 72 号".encode())
+    .replace(b"[2023]3", b"[2023]93")
+    .replace("〔2023〕2".encode(), "〔2023〕92".encode())
+)
 
 
 @pytest.fixture
@@ -42,12 +54,7 @@ def problem_of(response, status: int) -> dict:
 
 
 def test_notices_are_the_published_ones_with_their_page_and_api_urls(client, published):
-    draft = issue_import(
-        data=MINIMAL.replace("第 1 号".encode(), "第 2 号".encode())
-        .replace("总第 71 号".encode(), "总第 72 号".encode())
-        .replace(b"[2023]3", b"[2023]93")
-        .replace("〔2023〕2".encode(), "〔2023〕92".encode())
-    ).issue
+    draft = issue_import(data=SECOND).issue
     assert draft is not None and not draft.is_published
     body = get(client, "/api/v1/notices/").json()
     assert body["count"] == published.notices.count()
@@ -89,6 +96,11 @@ def test_a_document_number_in_any_form_and_a_bad_one_named(client, published):
         ("/api/v1/projects/", {"investment_min": "很多"}, "investment_min"),
         ("/api/v1/tasks/", {"unit": "99999999"}, "unit"),
         ("/api/v1/search/", {"q": "绿化", "colour": "red"}, "colour"),
+        ("/api/v1/search/", {"q": "绿化", "sort": "newest"}, "sort"),
+        ("/api/v1/search/", {"q": "绿化", "year": "二〇二三"}, "year"),
+        ("/api/v1/search/", {"q": "绿化", "from": "昨天"}, "from"),
+        ("/api/v1/units/", {"page_size": "很多"}, "page_size"),
+        ("/api/v1/units/", {"page": "第二页"}, "page"),
     ],
 )
 def test_unknown_parameters_and_unreadable_values_are_400_naming_the_parameter(
@@ -97,6 +109,22 @@ def test_unknown_parameters_and_unreadable_values_are_400_naming_the_parameter(
     body = problem_of(get(client, url, **params), 400)
     assert body["parameter"] == parameter
     assert parameter in body["detail"]
+
+
+def test_empty_values_count_as_not_given(client, published):
+    everything = get(client, "/api/v1/notices/").json()["count"]
+    blank = get(client, "/api/v1/notices/", year="", validity="", page="", page_size="")
+    assert blank.status_code == 200 and blank.json()["count"] == everything
+    search = get(client, "/api/v1/search/", q="绿化", sort="", year="", page="")
+    assert search.status_code == 200 and search.json()["count"] >= 1
+
+
+def test_an_address_the_api_does_not_have_is_a_404_problem(client, published):
+    for url in ("/api/v1/nothing/", "/api/v1/notices/1/tables/", "/api/v1/notices/%2F/"):
+        body = problem_of(get(client, url), 404)
+        assert "/api/v1/schema/" in body["detail"], url
+    problem_of(get(client, "/api/v1/notices/1.5e3/"), 404)  # not an id
+    assert client.get("/api/v1/notices").status_code == 301  # APPEND_SLASH still first
 
 
 def test_pages_have_a_stated_maximum_size(client, published):
@@ -145,6 +173,34 @@ def test_over_the_limit_is_429_with_retry_after_and_a_problem_body(client, publi
         # Another client address has its own count.
         other = client.get("/api/v1/issues/", REMOTE_ADDR="192.0.2.78")
         assert other.status_code == 200
+
+
+@pytest.mark.page_cache  # a content version of this test's own (the cache is per process)
+def test_responses_are_dated_and_answer_if_modified_since_with_304(
+    client, published, django_capture_on_commit_callbacks
+):
+    a_minute_ago = time.time_ns() - 60 * 10**9
+    cache.set(VERSION_KEY, str(a_minute_ago), timeout=None)
+    for url in ("/api/v1/notices/", "/api/v1/issues/", "/api/v1/search/?q=绿化"):
+        first = client.get(url)
+        assert first.status_code == 200 and first["Cache-Control"] == "no-cache", url
+        assert parse_http_date(first["Last-Modified"]) <= time.time()
+        again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert again.status_code == 304 and again.content == b"", url
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304, url
+        earlier = http_date(parse_http_date(first["Last-Modified"]) - 1)
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200, url
+    last_modified = client.get("/api/v1/notices/")["Last-Modified"]
+
+    # A publication moves the date: the copy a client has is stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_import(data=SECOND, publish=True)
+    after = client.get("/api/v1/notices/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert after.status_code == 200
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(last_modified)
+    assert after.json()["count"] == Notice.objects.published().count()
+    # Errors are not dated.
+    assert not get(client, "/api/v1/notices/", colour="red").has_header("Last-Modified")
 
 
 def test_the_schema_and_self_hosted_docs(client):

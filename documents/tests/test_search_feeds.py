@@ -62,3 +62,13 @@ def test_the_search_and_unit_pages_link_their_feeds(client, issue):
     hidden = Unit.objects.exclude(pk__in=Unit.objects.public()).first()
     if hidden is not None:
         assert client.get(f"/units/{hidden.pk}/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/search/feed/", "/search/feed/atom/"])
+def test_control_characters_in_the_query_never_break_a_feed(client, issue, path):
+    """XML 1.0 cannot carry a control character: the feed's title takes the query as the search
+    cleans it."""
+    response = client.get(path, {"q": "绿\x00化\x1b", "issuer": "咸宁市\x07人民政府办公室"})
+    assert response.status_code == 200
+    title = etree.fromstring(response.content).findtext(".//{*}title") or ""
+    assert "绿 化" in title and "\x00" not in response.content.decode()

@@ -114,6 +114,22 @@ def test_hostile_addresses_are_refused_with_a_message(client, email, message):
     assert not Subscription.objects.exists()
 
 
+def test_control_characters_in_the_search_never_reach_a_mail_header(
+    client, django_capture_on_commit_callbacks
+):
+    hostile = {"q": "绿化\r\nBcc: victim@example.com", "issuer": "\x00"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, "reader@example.gov.cn", **hostile)
+    assert response.status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.query == {"q": "绿化 Bcc: victim@example.com"}  # no issuer left
+    [confirmation] = queued(send_confirmation)
+    assert run(confirmation) is True
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.to == ["reader@example.gov.cn"] and not message.bcc
+
+
 def test_abuse_limits_per_address_per_client_and_per_mailbox(client):
     for n in range(alerts.CONFIRMATIONS_PER_ADDRESS_PER_HOUR):
         assert (
