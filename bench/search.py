@@ -8,18 +8,29 @@
    the corpus in memory only to choose the same queries, and keeps it again).
 2. Loads N synthetic notices (bench/corpus.py) through the app's write path: bulk-created rows,
    then ``documents.search.index_notices`` in batches, as the importer does; then ANALYZE.
+   That indexing is our index build time (``--rebuild-index`` also times ``rebuild_index()``
+   over the loaded database, the ``rebuild_search_index`` command's path).
 3. Indexes the same normalised text in tantivy with the same tokens (characters, bigrams and
-   whole letter/digit words; a gap token where our text has a boundary).
-4. Times each query, in each engine, ``--runs`` times after one warm-up run:
+   whole letter/digit words; a gap token where our text has a boundary), with the facet
+   values as fast fields and the title and passage text stored for highlighting; timed too.
+4. Times each query, in each engine, ``--runs`` times after one warm-up run, each engine doing
+   the work our search page needs wherever it can (the report's ``work`` says what exactly):
    ours = ``documents.search.search_notices`` exactly as the view calls it (count, facets, first
    page with highlighted passages); baseline = ``icontains`` over title and body (count + first
-   page), as a naive Django app does; reference = tantivy (count + top 20).
-5. Writes var/bench/search.json and prints a table.
+   page), as a naive Django app does; reference = tantivy (count, the same six facets by terms
+   aggregations, first page of 20 with titles and passages highlighted by SnippetGenerator).
+   Then checks, query by query, that tantivy's facet counts are ours.
+5. Evaluates ours on the judged query set (documents/search/judged.toml: MRR, nDCG@5). Its
+   corpus (the sample issue and a few hundred generated notices) is not the timed one, so it
+   is built in a database of its own, ``gazette_bench_judged``, and dropped (``--no-relevance``
+   skips this).
+6. Writes var/bench/search.json and prints a table.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -28,12 +39,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 BENCH_DATABASE = "gazette_bench_search"
+JUDGED_DATABASE = "gazette_bench_judged"  # the judged set's corpus, evaluated beside the timings
 PROTECTED = {"gazette", "test_gazette", "postgres", "template0", "template1"}
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "var" / "bench" / "search.json"
@@ -49,48 +61,64 @@ class Query:
     filters: dict[str, str] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)
+    facets_agree: bool | None = None  # the reference's facet counts are ours (None: not compared)
 
 
 # --- Database ---------------------------------------------------------------------------------
 
 
-def create_database() -> str:
+def create_database(name: str = BENCH_DATABASE) -> str:
     """Create the benchmark database afresh on the embedded server; return its URL."""
     import psycopg
     from psycopg import sql
 
     from gazette_site.embedded_db import ensure_server
 
-    assert BENCH_DATABASE not in PROTECTED
+    assert name not in PROTECTED
     server = ensure_server()
     with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
         conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(BENCH_DATABASE)
-            )
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(
             sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                sql.Identifier(BENCH_DATABASE)
+                sql.Identifier(name)
             )
         )
-    return server.url(BENCH_DATABASE)
+    return server.url(name)
 
 
-def drop_database() -> None:
+def drop_database(name: str = BENCH_DATABASE) -> None:
     import psycopg
     from django.db import connections
     from psycopg import sql
 
     from gazette_site.embedded_db import ensure_server
 
+    assert name not in PROTECTED
     connections.close_all()
     with psycopg.connect(ensure_server().url("postgres"), autocommit=True) as conn:
         conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(BENCH_DATABASE)
-            )
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@contextlib.contextmanager
+def using_database(name: str) -> Iterator[None]:
+    """Point Django's connection at database `name` (on the same server) for the block."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    previous = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    ContentType.objects.clear_cache()  # content type ids are per database
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = previous
+        ContentType.objects.clear_cache()
 
 
 def setup_django(url: str) -> None:
@@ -119,10 +147,10 @@ def progress(label: str, done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
-def issue_year(docs: int, n: int) -> int:
+def issue_year(docs: int, n: int, first_year: int = FIRST_YEAR) -> int:
     """The year of the n-th issue of a corpus of `docs` notices."""
     per_year = math.ceil(math.ceil(docs / NOTICES_PER_ISSUE) / 25)
-    return FIRST_YEAR + n // per_year
+    return first_year + n // per_year
 
 
 def replay(docs: int, corpus) -> None:
@@ -144,8 +172,13 @@ def database_exists() -> bool:
     return row is not None
 
 
-def load(docs: int, corpus, batch: int = 1000) -> dict[str, float]:
-    """Bulk-create issues, notices, projects and tasks, indexing each batch as the app does."""
+def load(
+    docs: int, corpus, batch: int = 1000, *, first_year: int = FIRST_YEAR, analyze: bool = True
+) -> dict[str, float]:
+    """Bulk-create issues, notices, projects and tasks, indexing each batch as the app does.
+
+    Issues run from `first_year`, 25 years of them. Without `analyze` no VACUUM ANALYZE
+    follows (it cannot run inside a transaction, as in a test)."""
     import datetime
 
     from django.db import connection, transaction
@@ -159,7 +192,7 @@ def load(docs: int, corpus, batch: int = 1000) -> dict[str, float]:
     per_year = math.ceil(issues_needed / 25)
     issues = []
     for n in range(issues_needed):
-        year, number = issue_year(docs, n), n % per_year + 1
+        year, number = issue_year(docs, n, first_year), n % per_year + 1
         draft = n % 33 == 7  # about 3% of issues are unpublished drafts
         issues.append(
             Issue(
@@ -212,9 +245,10 @@ def load(docs: int, corpus, batch: int = 1000) -> dict[str, float]:
         timings["index_s"] += t2 - t1
         progress("loading ", min(start + batch, docs), docs, started)
     t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE documents_searchentry")
-        cursor.execute("ANALYZE")
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE documents_searchentry")
+            cursor.execute("ANALYZE")
     timings["analyze_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - started
     return timings
@@ -253,8 +287,35 @@ def streams(normalized: str) -> tuple[str, str]:
     return " ".join(uni), " ".join(bi)
 
 
+# Facet → the field holding it, in tantivy and in our filters' query string.
+FACET_FIELDS = {
+    "year": "year",
+    "issuer": "issuer",
+    "agency": "agency",
+    "validity": "validity",
+    "projects": "has_projects",
+    "tasks": "has_tasks",
+}
+FLAG_FACETS = {"projects", "tasks"}
+
+
+@dataclass
+class ReferenceResult:
+    """What the reference computed for one query: what our search page shows."""
+
+    count: int
+    facets: dict[str, dict[str, int]]  # facet → value → notices (only values with some)
+    page: list[tuple[int, str, str]]  # (notice id, highlighted title, highlighted passage)
+
+
 class Tantivy:
-    """The reference engine, holding the same published notices with the same tokens."""
+    """The reference engine, holding the same published notices with the same tokens.
+
+    It does the work our search page does, wherever tantivy can (``REFERENCE_WORK``): the
+    count, the same six facets with counts (terms aggregations on fast fields, each facet with
+    every *other* filter applied, as ours counts them), the first page of 20 by BM25 (title
+    matches boosted) with stored titles and passages highlighted by its SnippetGenerator. The
+    validity facet is the validity at indexing time (ours computes it live, with repeals)."""
 
     def __init__(self, directory: str):
         import tantivy
@@ -264,38 +325,75 @@ class Tantivy:
         builder = tantivy.SchemaBuilder()
         for name in ("title_uni", "title_bi", "all_uni", "all_bi"):
             builder.add_text_field(name, tokenizer_name="ws")
-        builder.add_text_field("agency", tokenizer_name="raw")
-        builder.add_integer_field("year", indexed=True, fast=True)
+        # The texts passages and highlighted titles are cut from (ours: SearchEntry.text and
+        # the title), stored, and indexed by bigrams with doc ids only: SnippetGenerator
+        # highlights the terms a query has in the field it reads, so the field must hold
+        # them. Bigrams with no frequencies nor positions are the cheapest such index (the
+        # search fields above cannot serve: they hold token streams, not the text).
+        for name in ("title", "text"):
+            builder.add_text_field(
+                name, stored=True, tokenizer_name="bigrams", index_option="basic"
+            )
+        for name in ("agency", "issuer", "validity"):
+            builder.add_text_field(name, tokenizer_name="raw", fast=True)
+        for name in ("year", "has_projects", "has_tasks"):
+            builder.add_integer_field(name, indexed=True, fast=True)
         builder.add_integer_field("id", stored=True, fast=True)
         self.schema = builder.build()
         self.index = tantivy.Index(self.schema, path=directory)
         self.index.register_tokenizer(
             "ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
         )
+        self.bigrams = (
+            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2, False))
+            .filter(tantivy.Filter.lowercase())
+            .build()
+        )
+        self.index.register_tokenizer("bigrams", self.bigrams)
 
     def build(self) -> float:
-        from documents.models import PublicationStatus, SearchEntry
+        """Index every published notice; returns the seconds it took (reading our index rows,
+        building the token streams in Python, tantivy's indexing, commit and merges)."""
+        from documents.models import Notice, PublicationStatus, SearchEntry
 
         started = time.perf_counter()
         writer = self.index.writer(heap_size=500_000_000, num_threads=2)
-        rows = (
-            SearchEntry.objects.filter(issue__status=PublicationStatus.PUBLISHED)
-            .values_list("notice_id", "year", "agency_code", "title_text", "search_text")
-            .iterator(chunk_size=2000)
+        published = SearchEntry.objects.filter(issue__status=PublicationStatus.PUBLISHED)
+        validity = dict(
+            Notice.objects.published().with_validity().values_list("pk", "current_validity")
         )
-        total = SearchEntry.objects.filter(issue__status=PublicationStatus.PUBLISHED).count()
-        for done, (pk, year, agency, title, text) in enumerate(rows, 1):
-            title_uni, title_bi = streams(title)
-            all_uni, all_bi = streams(text)
+        rows = published.values_list(
+            "notice_id",
+            "year",
+            "agency_code",
+            "issuer",
+            "has_projects",
+            "has_tasks",
+            "notice__title",
+            "title_text",
+            "search_text",
+            "text",
+        ).iterator(chunk_size=2000)
+        total = published.count()
+        for done, row in enumerate(rows, 1):
+            pk, year, agency, issuer, projects, tasks, title, title_text, search_text, text = row
+            title_uni, title_bi = streams(title_text)
+            all_uni, all_bi = streams(search_text)
             writer.add_document(
                 self.t.Document(
                     id=pk,
                     year=year,
                     agency=agency,
+                    issuer=issuer,
+                    validity=validity[pk],
+                    has_projects=int(projects),
+                    has_tasks=int(tasks),
                     title_uni=title_uni,
                     title_bi=title_bi,
                     all_uni=all_uni,
                     all_bi=all_bi,
+                    title=title,
+                    text=text,
                 )
             )
             if done % 5000 == 0 or done == total:
@@ -324,6 +422,7 @@ class Tantivy:
         return Q.phrase_query(self.schema, f"{field}_uni", tokens)
 
     def query(self, parsed, filters: dict[str, str]):
+        """The query for our parsed query and the filters of a query string."""
         Q, Occur = self.t.Query, self.t.Occur
         clauses = []
         for term in parsed.terms:
@@ -331,19 +430,104 @@ class Tantivy:
             clauses.append((occur, self._term("all", term)))
             if not term.negated:
                 clauses.append((Occur.Should, Q.boost_query(self._term("title", term), 2.0)))
-        if "year" in filters:
-            clauses.append((Occur.Must, Q.term_query(self.schema, "year", int(filters["year"]))))
-        if "agency" in filters:
-            clauses.append((Occur.Must, Q.term_query(self.schema, "agency", filters["agency"])))
+        for name, column in FACET_FIELDS.items():
+            value = filters.get(name)
+            if not value:
+                continue
+            if name in FLAG_FACETS:
+                clauses.append((Occur.Must, Q.term_query(self.schema, column, int(value == "1"))))
+            elif name == "year":
+                clauses.append((Occur.Must, Q.term_query(self.schema, column, int(value))))
+            else:
+                clauses.append((Occur.Must, Q.term_query(self.schema, column, value)))
         return Q.boolean_query(clauses)
 
-    def search(self, query) -> int:
-        result = self.searcher.search(query, 20, count=True)
-        [self.searcher.doc(address)["id"] for _, address in result.hits]
-        return result.count
+    def facets(self, parsed, filters: dict[str, str]) -> dict[str, dict[str, int]]:
+        """Counts per value of each facet, each with every other filter applied: one
+        aggregation request for the facets without a filter of their own, and one per facet
+        whose filter is set (its counts leave that filter out)."""
+        active = [name for name in FACET_FIELDS if filters.get(name)]
+        requests = {"": [name for name in FACET_FIELDS if name not in active]}
+        requests.update({name: [name] for name in active})
+        counts: dict[str, dict[str, int]] = {}
+        for left_out, names in requests.items():
+            if not names:
+                continue
+            others = {k: v for k, v in filters.items() if k != left_out}
+            aggregations = {
+                name: {"terms": {"field": FACET_FIELDS[name], "size": 10_000}} for name in names
+            }
+            found = self.searcher.aggregate(self.query(parsed, others), aggregations)
+            for name in names:
+                counts[name] = {
+                    str(bucket["key"]): bucket["doc_count"]
+                    for bucket in found[name]["buckets"]
+                    if bucket["doc_count"] and bucket["key"] not in ("", 0)
+                }
+        return counts
+
+    def _highlight_query(self, parsed) -> Any:
+        """The positive terms' bigrams on the stored title and text fields, for the
+        SnippetGenerator (a one-character term has none: nothing is highlighted for it)."""
+        Q, Occur = self.t.Query, self.t.Occur
+        grams = [g for term in parsed.positive for g in self.bigrams.analyze(term.normalized)]
+        return Q.boolean_query(
+            [
+                (Occur.Should, Q.term_query(self.schema, stored, gram))
+                for gram in dict.fromkeys(g for g in grams if " " not in g)
+                for stored in ("title", "text")
+            ]
+        )
+
+    def search(self, parsed, filters: dict[str, str]) -> ReferenceResult:
+        """Count, facets and the first page of PAGE_SIZE hits with highlighted titles and
+        passages (of about our passage length)."""
+        from documents.search import PAGE_SIZE
+        from documents.search.passages import PASSAGE_LENGTH
+
+        result = self.searcher.search(self.query(parsed, filters), PAGE_SIZE, count=True)
+        facets = self.facets(parsed, filters)
+        page = []
+        if result.hits:
+            highlight = self._highlight_query(parsed)
+            titles = self.t.SnippetGenerator.create(self.searcher, highlight, self.schema, "title")
+            titles.set_max_num_chars(200)  # the whole title
+            passages = self.t.SnippetGenerator.create(self.searcher, highlight, self.schema, "text")
+            passages.set_max_num_chars(PASSAGE_LENGTH)
+            for _, address in result.hits:
+                doc = self.searcher.doc(address)
+                page.append(
+                    (
+                        doc["id"][0],
+                        titles.snippet_from_doc(doc).to_html(),
+                        passages.snippet_from_doc(doc).to_html(),
+                    )
+                )
+        return ReferenceResult(count=result.count, facets=facets, page=page)
 
 
 # --- Engines ----------------------------------------------------------------------------------
+
+# What each engine does for one query (the report's "work").
+OURS_WORK = (
+    "documents.search.search_notices exactly as the search view calls it: the count, six"
+    " facets with counts (year, issuer, agency code, validity, has projects, has tasks; each"
+    " with the other filters applied), the first page of 20 ranked hits with notices, issues,"
+    " highlighted titles and passages; a document number is a redirect to its notice"
+)
+BASELINE_WORK = (
+    "icontains on title and body for every term (a document number: the exact number):"
+    " the count and the first 20 notices by date; no facets, no highlighting"
+)
+REFERENCE_WORK = (
+    "tantivy {version} in process, the same tokens: the count, the same six facets with counts"
+    " (terms aggregations on fast fields: one request for the facets without a filter, one per"
+    " set filter, so each facet has every other filter applied), the first page of 20 by BM25"
+    " (title matches boosted 2×) with stored titles and passage texts highlighted by"
+    " SnippetGenerator (passages of {passage} characters, the terms' bigrams highlighted; the"
+    " texts indexed by bigrams for it); a document number is a phrase query"
+    " answered like any other. Validity is stored at indexing time (ours computes it live)."
+)
 
 
 def ours(query: Query) -> int:
@@ -389,9 +573,81 @@ def reference(engine: Tantivy) -> Callable[[Query], int]:
             text = f'"{parse_doc_number(query.q).canonical}"'
         except DocNumberError:
             text = query.q
-        return engine.search(engine.query(parse_query(text), query.filters))
+        return engine.search(parse_query(text), query.filters).count
 
     return run
+
+
+# --- Like for like, index build, relevance -------------------------------------------------
+
+
+def compare_facets(queries: list[Query], engine: Tantivy) -> None:
+    """Set each query's ``facets_agree``: whether the reference's facet counts are the ones
+    our search page shows. Not compared (None) when ours redirects to a notice or shows
+    estimated counts (约)."""
+    from documents.docnumbers import DocNumberError, parse_doc_number
+    from documents.search import SearchFilters, parse_query, search_notices
+
+    for query in queries:
+        result = search_notices(query.q, filters=SearchFilters.from_params(query.filters))
+        if result.redirect_to is not None or result.approximate:
+            continue
+        try:
+            text = f'"{parse_doc_number(query.q).canonical}"'
+        except DocNumberError:
+            text = query.q
+        theirs = engine.search(parse_query(text), query.filters).facets
+        mine = {f.param: {b.value: b.count for b in f.buckets} for f in result.facets}
+        query.facets_agree = mine == {name: found for name, found in theirs.items() if found}
+
+
+def time_rebuild() -> float:
+    """Seconds ``documents.search.rebuild_index()`` takes over the whole database: what
+    ``manage.py rebuild_search_index`` runs (batches of 1,000 notices, each a transaction).
+    The table is vacuumed afterwards, untimed: every row rewritten leaves a dead copy behind,
+    which the timed searches would otherwise read."""
+    from django.db import connection
+
+    from documents.search import rebuild_index
+
+    started = time.perf_counter()
+    rebuild_index(progress=lambda done, total: progress("rebuild ", done, total, started))
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE documents_searchentry")
+    return seconds
+
+
+def relevance() -> dict[str, Any]:
+    """MRR and nDCG@5 of ours on the judged set (documents/search/judged.toml).
+
+    The benchmark's corpus cannot hold the judged queries (they are judged on the sample issue
+    and a corpus of ``generated`` notices dated from ``first_year``), so the judged corpus is
+    built in a database of its own (JUDGED_DATABASE), evaluated, and dropped."""
+    from django.core.management import call_command
+
+    from bench.corpus import SAMPLE, Corpus
+    from documents.search.evaluation import evaluate, load_judged
+    from documents.services import issue_import
+
+    judged = load_judged()
+    create_database(JUDGED_DATABASE)
+    try:
+        with using_database(JUDGED_DATABASE):
+            call_command("migrate", verbosity=0)
+            issue_import(data=SAMPLE.read_bytes(), publish=True)
+            load(judged.generated, Corpus(seed=judged.seed), first_year=judged.first_year)
+            evaluation = evaluate(judged.queries)
+    finally:
+        drop_database(JUDGED_DATABASE)
+    return {
+        "corpus": (
+            f"evaluated apart from the timed corpus, in {JUDGED_DATABASE}: the sample issue"
+            f" and {judged.generated} notices of bench/corpus.py (seed {judged.seed}, issues"
+            f" from {judged.first_year}), the corpus documents/search/judged.toml is judged on"
+        ),
+        **evaluation.as_dict(),
+    }
 
 
 # --- Queries ----------------------------------------------------------------------------------
@@ -455,7 +711,54 @@ def measure(queries: list[Query], engines: dict[str, Callable[[Query], int]], ru
             progress(f"{name:9}", done, len(queries), started)
 
 
-def report(queries: list[Query], docs: int, load_times: dict[str, float]) -> dict:
+def reference_work() -> str:
+    from importlib.metadata import version
+
+    from documents.search.passages import PASSAGE_LENGTH
+
+    return REFERENCE_WORK.format(version=version("tantivy"), passage=PASSAGE_LENGTH)
+
+
+def index_build(load_times: dict[str, float], rebuild_s: float | None, reused: bool) -> dict:
+    """Both engines' index build times, with what each figure covers."""
+    ours_s, reference_s = load_times["index_s"], load_times["tantivy_s"]
+    build = {
+        "ours_s": round(ours_s, 1),
+        "ours": (
+            "documents.search.index_notices over each batch of 1,000 notices as it is loaded"
+            " (reads the notices with their attachments, tables, groups, projects and tasks,"
+            " normalises, computes lexemes, upserts the SearchEntry rows with their GIN index);"
+            " not the rows' own loading, not VACUUM ANALYZE"
+            + (" (measured when the kept database was loaded)" if reused else "")
+        ),
+        "reference_s": round(reference_s, 1),
+        "reference": (
+            "reads the published SearchEntry rows (our normalised text: normalisation is not"
+            " counted), builds the token streams in Python, indexes them, the facet fields and"
+            " the stored title and passage text (by bigrams, doc ids only, for highlighting)"
+            " with 2 threads, commits and waits for merges"
+        ),
+        "ours_vs_reference": round(ours_s / reference_s, 2) if reference_s else None,
+    }
+    if rebuild_s is not None:
+        build["rebuild_index_s"] = round(rebuild_s, 1)
+        build["rebuild_index"] = (
+            "documents.search.rebuild_index() over the whole database afterwards (what"
+            " manage.py rebuild_search_index runs: batches of 1,000, each a transaction)"
+        )
+        build["rebuild_vs_reference"] = round(rebuild_s / reference_s, 2) if reference_s else None
+    return build
+
+
+def report(
+    queries: list[Query],
+    docs: int,
+    load_times: dict[str, float],
+    *,
+    rebuild_s: float | None = None,
+    reused: bool = False,
+    relevance: dict[str, Any] | None = None,
+) -> dict:
     engines = {"ours": "ours_ms", "baseline": "baseline_ms", "reference": "reference_ms"}
 
     def stats(values: list[float]) -> dict[str, float]:
@@ -467,6 +770,7 @@ def report(queries: list[Query], docs: int, load_times: dict[str, float]) -> dic
             "class": q.kind,
             "hits": q.hits["ours"],
             "hits_by_engine": q.hits,
+            "facets_agree": q.facets_agree,
             **{key: stats(q.times[name]) for name, key in engines.items()},
         }
         for q in queries
@@ -480,8 +784,10 @@ def report(queries: list[Query], docs: int, load_times: dict[str, float]) -> dic
             for p in (50, 95)
         }
     everything = {name: [t for q in queries for t in q.times[name]] for name in engines}
+    compared = [q for q in queries if q.facets_agree is not None]
     return {
         "docs": docs,
+        "work": {"ours": OURS_WORK, "baseline": BASELINE_WORK, "reference": reference_work()},
         "queries": rows,
         "summary": {
             "ours_p95_ms": round(percentile(everything["ours"], 95), 2),
@@ -489,14 +795,24 @@ def report(queries: list[Query], docs: int, load_times: dict[str, float]) -> dic
             "reference_tantivy_p95_ms": round(percentile(everything["reference"], 95), 2),
         },
         "classes": classes,
+        "facets": {
+            "compared": len(compared),
+            "agree": sum(bool(q.facets_agree) for q in compared),
+            "note": "the reference's facet counts against ours, for every query where ours"
+            " shows exact counts and no redirect",
+        },
         "load": {key: round(value, 1) for key, value in load_times.items()},
+        "index_build": index_build(load_times, rebuild_s, reused),
+        "relevance": relevance or {"skipped": "run without --no-relevance to evaluate"},
     }
 
 
 def print_table(result: dict) -> None:
     print(f"\nSearch benchmark, {result['docs']} notices (times in ms, p50 / p95)\n")
+    for name, work in result["work"].items():
+        print(f"{name}: {work}")
     header = (
-        f"{'class':14} {'query':28} {'hits':>7}  {'ours':>15}  {'icontains':>17}  {'tantivy':>13}"
+        f"\n{'class':14} {'query':28} {'hits':>7}  {'ours':>15}  {'icontains':>17}  {'tantivy':>13}"
     )
     print(header)
     print("-" * len(header))
@@ -519,13 +835,30 @@ def print_table(result: dict) -> None:
         f"\nall queries p95: ours {s['ours_p95_ms']} ms, "
         f"icontains {s['baseline_icontains_p95_ms']} ms "
         f"({s['baseline_icontains_p95_ms'] / s['ours_p95_ms']:.0f}× slower), tantivy "
-        f"{s['reference_tantivy_p95_ms']} ms"
+        f"{s['reference_tantivy_p95_ms']} ms "
+        f"({s['ours_p95_ms'] / s['reference_tantivy_p95_ms']:.1f}× faster than ours)"
     )
-    load = result["load"]
+    f = result["facets"]
     print(
-        f"load: {load['total_s']} s (rows {load['rows_s']} s, our index {load['index_s']} s, "
-        f"analyze {load['analyze_s']} s); tantivy index {load['tantivy_s']} s"
+        f"facet counts: the reference agrees with ours on {f['agree']} of {f['compared']} queries"
     )
+    load, build = result["load"], result["index_build"]
+    print(
+        f"load: {load['total_s']} s (rows {load['rows_s']} s, analyze {load['analyze_s']} s);"
+        f" index build: ours {build['ours_s']} s, tantivy {build['reference_s']} s"
+        f" ({build['ours_vs_reference']}×)"
+        + (
+            f"; rebuild_index {build['rebuild_index_s']} s ({build['rebuild_vs_reference']}×)"
+            if "rebuild_index_s" in build
+            else ""
+        )
+    )
+    rel = result["relevance"]
+    if "mrr" in rel:
+        print(
+            f"relevance on the judged set ({rel['queries']} queries; {rel['corpus']}):"
+            f" MRR {rel['mrr']:.3f}, nDCG@5 {rel['ndcg5']:.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -540,6 +873,16 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse",
         action="store_true",
         help="reuse a database kept by an earlier --keep run with the same --docs (no loading)",
+    )
+    parser.add_argument(
+        "--rebuild-index",
+        action="store_true",
+        help="also time documents.search.rebuild_index() over the loaded database",
+    )
+    parser.add_argument(
+        "--no-relevance",
+        action="store_true",
+        help="skip MRR / nDCG@5 on the judged set (its corpus is built in a database of its own)",
     )
     args = parser.parse_args(argv)
 
@@ -567,6 +910,7 @@ def main(argv: list[str] | None = None) -> int:
             load_times = load(args.docs, corpus)
             LOAD_TIMES.parent.mkdir(parents=True, exist_ok=True)
             LOAD_TIMES.write_text(json.dumps(load_times), encoding="utf-8")
+        rebuild_s = time_rebuild() if args.rebuild_index else None
         with tempfile.TemporaryDirectory(prefix="bench-tantivy-") as directory:
             engine = Tantivy(directory)
             load_times["tantivy_s"] = engine.build()
@@ -576,7 +920,11 @@ def main(argv: list[str] | None = None) -> int:
                 {"ours": ours, "baseline": baseline, "reference": reference(engine)},
                 {"ours": args.runs, "baseline": args.baseline_runs, "reference": args.runs},
             )
-        result = report(queries, args.docs, load_times)
+            compare_facets(queries, engine)
+        judged = None if args.no_relevance else relevance()
+        result = report(
+            queries, args.docs, load_times, rebuild_s=rebuild_s, reused=reuse, relevance=judged
+        )
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         OUTPUT.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         print_table(result)
