@@ -160,6 +160,7 @@ def test_the_large_text_toggle_enlarges_all_text_and_is_remembered(page, live_se
     expect(toggle).to_have_attribute("aria-pressed", "false")
     before = page.evaluate(SMALLEST_TEXT)
     assert before["smallest"][0] < 18
+    standard_header = page.locator(".site-header").bounding_box()
 
     toggle.click()
     expect(page.locator("html")).to_have_class(re.compile("large-text"))
@@ -171,6 +172,18 @@ def test_the_large_text_toggle_enlarges_all_text_and_is_remembered(page, live_se
         assert after["smallest"][0] >= 18, (path, after["smallest"])
         assert after["tightest"][1] >= 1.5, (path, after["tightest"])
         assert horizontal_overflow(page) <= 0, path
+    # The header leaves the phone's screen to the page, hardly taller than the standard one (it
+    # took 345 of 844 px before issue 14), and the gazette's name stays on one line (it broke as
+    # 咸宁市人民政府公/报).
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and standard_header is not None
+    assert header["height"] <= 1.1 * standard_header["height"]
+    lines = page.evaluate(
+        "(() => { const range = document.createRange();"
+        " range.selectNodeContents(document.querySelector('.brand-name'));"
+        " return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })()"
+    )
+    assert lines == 1
 
     page.get_by_role("button", name="标准版").click()
     page.reload()
