@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.feeds import describe_search
-from documents.models import Notice
+from documents.models import Notice, Unit
 from documents.search import SearchFilters, clean_query, search_notices
 from opendata.models import Subscription, SubscriptionRequest
 
@@ -31,6 +31,7 @@ REQUESTS_PER_CLIENT_PER_HOUR = 10
 SUBSCRIPTIONS_PER_ADDRESS = 20
 MAX_PAGES = 10  # pages of 20 hits read for one alert (200 notices: more is a wider search)
 SEARCH_KEYS = ("q", *SearchFilters.PARAMETERS)
+UNIT_KEY = "unit"  # a unit page's alert: the notices giving that unit a role (as its feed)
 
 
 class SubscriptionRefused(ValueError):
@@ -41,12 +42,27 @@ def query_of(params) -> dict[str, str]:
     """The search parameters a subscription keeps: those the search page reads, non-empty,
     without control characters (a line break would end up in the mails' subject)."""
     cleaned = {k: clean_query(str(params.get(k) or ""))[:200] for k in SEARCH_KEYS}
-    return {k: v for k, v in cleaned.items() if v}
+    query = {k: v for k, v in cleaned.items() if v}
+    unit = alert_unit({UNIT_KEY: str(params.get(UNIT_KEY) or "")})
+    if unit is not None:
+        query[UNIT_KEY] = str(unit.pk)
+    return query
+
+
+def alert_unit(query) -> Unit | None:
+    """The public unit a query names by its id (``unit``), if it names one."""
+    value = str(query.get(UNIT_KEY) or "")
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        return None
+    return Unit.objects.public().filter(pk=int(value)).first()
 
 
 def describe(query: dict[str, str]) -> str:
     """The alert's search in words (the feeds' own wording): 检索 “绿化”，发文机关：…"""
     words = describe_search(query)
+    unit = alert_unit(query)
+    if unit is not None:
+        return (f"{unit.display_name}的文件" + ("中检索 " + words if words else ""))[:300]
     return ("检索 " + words if words else "全部新文件")[:300]
 
 
@@ -149,6 +165,12 @@ def matching(subscription: Subscription, notice_ids: set[int]) -> list[Notice]:
     params.update(subscription.query)
     filters = SearchFilters.from_params(params)
     query = subscription.query.get("q", "")
+    if UNIT_KEY in subscription.query:
+        unit = alert_unit(subscription.query)
+        if unit is None:  # merged or withdrawn since: nothing can be its
+            return []
+        notices = Notice.objects.published().for_unit(unit).filter(pk__in=notice_ids)
+        notice_ids = set(notices.values_list("pk", flat=True))
     if not query and not filters.active:
         return list(Notice.objects.filter(pk__in=notice_ids).order_by("order"))
     found: list[Notice] = []

@@ -46,7 +46,10 @@ def download(request, name: str):
 def subscribe(request):
     """GET: the form for the search in the query string; POST: take the address (a
     confirmation mail follows). Never cached: the form carries a CSRF token."""
-    query = query_of(request.POST if request.method == "POST" else request.GET)
+    params = request.POST if request.method == "POST" else request.GET
+    query = query_of(params)
+    if params.get(alerts.UNIT_KEY) and alerts.UNIT_KEY not in query:
+        raise Http404("没有这个单位。")
     context = {"alert_query": query, "label": describe(query), "search_url": _search_url(query)}
     if request.method == "POST":
         try:
@@ -64,7 +67,12 @@ def subscribe(request):
 
 
 def _search_url(query: dict) -> str:
-    return reverse("documents:search") + ("?" + urlencode(query) if query else "")
+    """Where the alert's notices are shown: its search, or (for a unit alone) the unit page."""
+    unit = alerts.alert_unit(query)
+    search = {k: v for k, v in query.items() if k != alerts.UNIT_KEY}
+    if unit is not None and not search:
+        return unit.get_absolute_url()
+    return reverse("documents:search") + ("?" + urlencode(search) if search else "")
 
 
 def _subscription(token: str) -> Subscription:

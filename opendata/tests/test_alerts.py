@@ -160,3 +160,45 @@ def test_addresses_are_never_shown(client):
     for url in (f"/alerts/confirm/{token}/", f"/alerts/unsubscribe/{token}/", "/data/"):
         assert "secret@example.com" not in client.get(url).content.decode()
     assert client.get("/alerts/confirm/" + "x" * 80 + "/").status_code == 404
+
+
+def test_a_unit_pages_alert_lists_the_notices_giving_the_unit_a_role(client):
+    """The unit page's alert follows the unit as its feed does (a project, a task, a seat),
+    not the notices that merely print its name."""
+    from documents.tests.factories import (
+        NoticeFactory,
+        make_group,
+        make_membership,
+        make_project,
+        make_responsibility,
+        make_unit,
+    )
+
+    unit = make_unit(full_name="咸宁市提醒测试局", short_name="市提醒局")
+    with_project = NoticeFactory.create(published=True)
+    make_responsibility(project=make_project(notice=with_project), unit=unit)
+    with_seat = NoticeFactory.create(published=True)
+    make_membership(group=make_group(notice=with_seat), unit=unit)
+    naming_it = NoticeFactory.create(published=True, body="请市提醒局配合。")
+    draft = NoticeFactory.create()
+    make_responsibility(project=make_project(notice=draft), unit=unit)
+
+    page = client.get(unit.get_absolute_url()).content.decode()
+    assert f"/alerts/new/?unit={unit.pk}" in page
+    form = client.get(f"/alerts/new/?unit={unit.pk}").content.decode()
+    assert "市提醒局的文件" in form and f'value="{unit.pk}"' in form
+    assert ask(client, "reader@example.gov.cn", unit=str(unit.pk)).status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.query == {"unit": str(unit.pk)}
+    candidates = {with_project.pk, with_seat.pk, naming_it.pk, draft.pk}
+    assert set(alerts.matching(subscription, candidates)) == {with_project, with_seat}
+    # With a search too: the unit's notices that the search finds.
+    subscription.query = {"unit": str(unit.pk), "q": "不存在的词语"}
+    assert alerts.matching(subscription, candidates) == []
+
+
+@pytest.mark.parametrize("unit", ["abc", "999999999", "1e3", "１２", "-1"])
+def test_an_alert_for_a_unit_that_does_not_exist_is_a_404(client, unit):
+    assert client.get(f"/alerts/new/?unit={unit}").status_code == 404
+    assert ask(client, "reader@example.gov.cn", unit=unit).status_code == 404
+    assert not Subscription.objects.exists()
