@@ -15,6 +15,7 @@ resource of the schema is missing from RESOURCES below (which names each in both
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -139,3 +140,29 @@ def resources() -> tuple[Resource, ...]:
         )
         found.append(Resource(key, name_zh, name_en, fields))
     return tuple(found)
+
+
+# Where a bulk record's key is described: a notice's field, or (with an ``issue_`` prefix) the
+# issue's.
+_BULK_SOURCES = {"issue_": "IssueList"}
+
+
+@functools.cache
+def bulk_fields() -> tuple[Field, ...]:
+    """Every key of the bulk downloads' records (JSON Lines; the CSV has the flat ones),
+    described by the API field it repeats: one dictionary, read from one schema. A key no
+    field describes raises, so the page cannot list a column without a meaning."""
+    from opendata.exports import RECORD_KEYS
+
+    components = schema()["components"]["schemas"]
+    fields = []
+    for key in RECORD_KEYS:
+        component, name = "Notice", key
+        for prefix, source in _BULK_SOURCES.items():
+            if key.startswith(prefix):
+                component, name = source, key.removeprefix(prefix)
+        spec = components[component]["properties"].get(name)
+        if spec is None:
+            raise LookupError(f"no API field describes the bulk key {key!r}")
+        fields.append(dataclasses.replace(_field(name, spec, components), name=key))
+    return tuple(fields)

@@ -45,6 +45,18 @@ CSV_COLUMNS = [
     "topic",
     "url",
 ]
+# Every key of a JSON Lines record, in order (CSV_COLUMNS are the flat ones); the data dictionary
+# describes each from the API's schema (opendata.dictionary.bulk_fields).
+RECORD_KEYS = (
+    *CSV_COLUMNS[:6],
+    "signer",
+    "addressees",
+    *CSV_COLUMNS[6:],
+    "body",
+    "attachments",
+    "tables",
+    "citations",
+)
 BATCH = 200  # notices read a query at a time
 
 

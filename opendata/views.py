@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 from gazette_site.security import client_ip
 from opendata import alerts
 from opendata.alerts import describe, query_of
-from opendata.dictionary import resources
-from opendata.exports import downloads_dir
+from opendata.dictionary import bulk_fields, resources
+from opendata.exports import CSV_COLUMNS, downloads_dir
 from opendata.models import Download, Subscription
 
 
@@ -24,7 +24,11 @@ class DataView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            downloads=list(Download.objects.all()), resources=resources(), **kwargs
+            downloads=list(Download.objects.all()),
+            resources=resources(),
+            bulk_fields=bulk_fields(),
+            csv_columns=CSV_COLUMNS,
+            **kwargs,
         )
 
 

@@ -67,3 +67,25 @@ def test_the_page_shows_every_field_in_both_languages(client):
     kind = next(f for f in notice.fields if f.name == "kind")
     assert kind.type.startswith("enum: ") and "通知" in kind.type
     assert kind.description_zh and "* `" not in kind.description_zh  # the values: in the type
+
+
+@pytest.mark.django_db
+def test_every_key_of_the_downloads_is_described_as_the_api_field_it_repeats(client):
+    """The bulk files' keys are those the dictionary lists (a record is checked key by key),
+    each with the meaning of the API field it repeats, in both languages."""
+    from documents.tests.factories import NoticeFactory
+    from opendata.dictionary import bulk_fields
+    from opendata.exports import CSV_COLUMNS, RECORD_KEYS, _record
+
+    notice = NoticeFactory.create(published=True)
+    assert tuple(_record(notice, "https://example.gov.cn")) == RECORD_KEYS
+    fields = {field.name: field for field in bulk_fields()}
+    assert tuple(fields) == RECORD_KEYS and set(CSV_COLUMNS) <= fields.keys()
+    for field in fields.values():
+        assert CHINESE.search(field.name_zh) and ENGLISH_WORD.search(field.meaning_en), field
+    issue_year = schema()["components"]["schemas"]["IssueList"]["properties"]["year"]
+    assert fields["issue_year"].meaning_en == issue_year["x-en"]  # the issue's own field
+    page = client.get("/data/").content.decode()
+    for name, field in fields.items():
+        assert f"<td><code>{name}</code></td>" in page
+        assert f'<td lang="en">{escape(field.meaning_en)}</td>' in page
