@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -154,16 +155,19 @@ def _fingerprint_statement() -> tuple[str, tuple]:
 
 @functools.cache
 def code_version() -> str:
-    """The templates and Python modules of the project, by path, size and modification time:
-    another deployment, another version (read once a process)."""
-    root = Path(settings.BASE_DIR)
+    """The project's own templates and Python modules (its apps' and the template
+    directories', not the installed packages'), by path, size and modification time: another
+    deployment, another version (read once a process)."""
+    root = Path(settings.BASE_DIR).resolve()
+    folders = {Path(app.path).resolve() for app in apps.get_app_configs()}
+    folders.update(Path(d).resolve() for t in settings.TEMPLATES for d in t.get("DIRS", []))
     digest = hashlib.sha256()
-    for pattern in ("templates/**/*.html", "*/**/*.py"):
-        for path in sorted(root.glob(pattern)):
-            if ".venv" in path.parts or "node_modules" in path.parts:
-                continue
-            stat = path.stat()
-            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    for folder in sorted(f for f in folders if f.is_relative_to(root)):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                stat = path.stat()
+                name = path.relative_to(root)
+                digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:16]
 
 
