@@ -603,7 +603,7 @@ class SearchIssueSerializer(serializers.Serializer):
 
 class SearchHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(label="编号", help_text="文件在本接口中的 id")
-    doc_number = serializers.CharField(label="发文字号")
+    doc_number = serializers.CharField(label="发文字号", allow_null=True)
     title = serializers.CharField(label="标题")
     title_html = serializers.CharField(label="标题（高亮）", help_text="匹配处以 <mark> 标出")
     passage_html = serializers.CharField(

@@ -110,6 +110,8 @@ def start_gunicorn(port: int, workers: int, *, page_cache: bool) -> subprocess.P
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "gazette_site.wsgi", "--config", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    # No worker recycled mid-run: a process that exits takes its CPU time out of the count.
+    command += ["--max-requests", "0"]
     log = LOG.open("w")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 

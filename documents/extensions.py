@@ -53,7 +53,9 @@ class NoticeExtension:
 
     def rendered_rows(self, notice: Notice) -> list[QuerySet]:
         """The rows, beyond documents' own, that what `notice_context` adds to the notice's text
-        is drawn from: any change among them renders the text again (documents.rendering)."""
+        is drawn from: any change among them renders the text again (documents.rendering).
+        Lazy querysets that use ``notice.pk`` only, without branching on the notice: they are
+        compiled once, for a stand-in notice whose id each run replaces."""
         return []
 
     def unit_context(self, unit: Unit) -> dict[str, Any]:

@@ -19,9 +19,10 @@ not change the text (a vacuum moving rows) costs one more rendering. The fingerp
 carries the code's version (the templates and Python files the text is rendered with, by
 their size and time), so a deployment never serves text rendered by the previous code.
 
-Which rows count: the notice, its attachments, tables, leading groups (and subgroups), their
-members and the members' units, its corrections and citations, the notices it cites and those
-citing it with their issues, and whatever each extension names
+Which rows count: the notice, its attachments, tables, leading groups (and subgroups, and the
+groups of other notices they are set up under, with those notices' issues), their members and
+the members' units, its corrections and citations, the notices it cites and those citing it
+with their issues, and whatever each extension names
 (documents.extensions.NoticeExtension.rendered_rows: projects, tasks, their
 responsibilities and units).
 """
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import django
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -86,6 +88,10 @@ def rendered_rows(notice: Notice) -> list[QuerySet]:
 
     this = Notice.objects.filter(pk=notice.pk)
     groups = Q(notice=notice) | Q(parent__notice=notice)
+    # A group set up under one of another notice names it (上级机构), once that one is published.
+    parents = LeadingGroup.objects.filter(
+        pk__in=LeadingGroup.objects.filter(groups).values("parent")
+    )
     members = Membership.objects.filter(Q(group__notice=notice) | Q(group__parent__notice=notice))
     # Related notices: those it cites (found by number) and those citing it, with their issues
     # (whose publication decides whether they are shown).
@@ -99,6 +105,7 @@ def rendered_rows(notice: Notice) -> list[QuerySet]:
         Attachment.objects.filter(notice=notice),
         Table.objects.filter(notice=notice),
         LeadingGroup.objects.filter(groups),
+        parents,
         members,
         Unit.objects.filter(pk__in=members.values("unit")),
         Correction.objects.filter(notice=notice),
@@ -106,7 +113,11 @@ def rendered_rows(notice: Notice) -> list[QuerySet]:
         cited,
         citations,
         citing,
-        Issue.objects.filter(Q(pk__in=cited.values("issue")) | Q(pk__in=citing.values("issue"))),
+        Issue.objects.filter(
+            Q(pk__in=cited.values("issue"))
+            | Q(pk__in=citing.values("issue"))
+            | Q(notices__leading_groups__in=parents)
+        ),
         *(rows for ext in notice_extensions() for rows in ext.rendered_rows(notice)),
     ]
 
@@ -125,7 +136,7 @@ def _row_versions(rows: QuerySet) -> QuerySet:
 
 def fingerprint(notice: Notice) -> str:
     """The version of everything the notice's text shows, in one query."""
-    statement, parameters = _fingerprint_statement()
+    statement, parameters = _fingerprint_statement(tuple(settings.GAZETTE_NOTICE_EXTENSIONS))
     with connection.cursor() as cursor:
         cursor.execute(statement, [notice.pk if p == _ANY_NOTICE else p for p in parameters])
         versions = sorted(set(cursor.fetchall()))
@@ -140,10 +151,11 @@ _ANY_NOTICE = -20_221_229
 
 
 @functools.cache
-def _fingerprint_statement() -> tuple[str, tuple]:
-    """The fingerprint's query, compiled once a process: compiling the union of a dozen
-    querysets costs more than running it (3 ms against 1). It is compiled for a notice whose
-    id no row has, which each run replaces by the notice's own."""
+def _fingerprint_statement(extensions: tuple[str, ...]) -> tuple[str, tuple]:
+    """The fingerprint's query, compiled once a process for the extensions the settings name:
+    compiling the union of a dozen querysets costs more than running it (3 ms against 1). It
+    is compiled for a notice whose id no row has, which each run replaces by the notice's own
+    (so rendered_rows may use the notice's id only)."""
     from documents.models import Notice
 
     first, *others = (_row_versions(rows) for rows in rendered_rows(Notice(pk=_ANY_NOTICE)))
@@ -160,8 +172,9 @@ def code_version() -> str:
     deployment, another version (read once a process)."""
     root = Path(settings.BASE_DIR).resolve()
     folders = {Path(app.path).resolve() for app in apps.get_app_configs()}
-    folders.update(Path(d).resolve() for t in settings.TEMPLATES for d in t.get("DIRS", []))
-    digest = hashlib.sha256()
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    folders.update(Path(d).resolve() for t in templates for d in t.get("DIRS", []))
+    digest = hashlib.sha256(django.get_version().encode())  # its filters and tags render too
     for folder in sorted(f for f in folders if f.is_relative_to(root)):
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".html") and path.is_file():
@@ -180,11 +193,16 @@ def notice_text(
     if not keep:
         return _render(context(), request)
     cache = caches[settings.PAGE_CACHE_ALIAS]
-    key = f"gazette:notice-text:{database_identity()}:{notice.pk}:{fingerprint(notice)}"
+    version = fingerprint(notice)
+    key = f"gazette:notice-text:{database_identity()}:{notice.pk}:{version}"
     kept = cache.get(key)
     if kept is not None:  # HTML we rendered ourselves
         return RenderedText(**{name: mark_safe(html) for name, html in kept.items()})
     rendered = _render(context(), request)
+    if fingerprint(notice) != version:
+        # A change was committed while the text was rendered: what was read may be newer than
+        # `version`, and must not be kept under it (an insert then a delete brings it back).
+        return rendered
     try:
         cache.set(key, {name: str(html) for name, html in vars(rendered).items()}, KEEP_SECONDS)
     except OSError:  # a full disk: the page is still served, rendered

@@ -162,7 +162,8 @@ class NoticeDetailView(DetailView):
 
     def get_queryset(self):
         notices = Notice.objects.all() if self.preview else Notice.objects.published()
-        return notices.for_page()
+        # The body and its structure are read only when the text is rendered (documents.rendering).
+        return notices.for_page().defer("body", "structure")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(preview=self.preview, **kwargs)
@@ -334,6 +335,7 @@ class SearchView(TemplateView):
             filters=filters,
             sort=request.GET.get("sort", ""),
             page=request.GET.get("page"),
+            suggest=True,
         )
         if result.redirect_to is not None:
             return redirect(result.redirect_to)

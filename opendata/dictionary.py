@@ -150,9 +150,10 @@ _BULK_SOURCES = {"issue_": "IssueList"}
 @functools.cache
 def bulk_fields() -> tuple[Field, ...]:
     """Every key of the bulk downloads' records (JSON Lines; the CSV has the flat ones),
-    described by the API field it repeats: one dictionary, read from one schema. A key no
-    field describes raises, so the page cannot list a column without a meaning."""
-    from opendata.exports import RECORD_KEYS
+    described by the API field it repeats: one dictionary, read from one schema. The lists'
+    records are typed by the keys they hold (a subset of the API's). A key no field describes
+    raises, so the page cannot list a column without a meaning."""
+    from opendata.exports import NESTED_KEYS, RECORD_KEYS
 
     components = schema()["components"]["schemas"]
     fields = []
@@ -164,5 +165,12 @@ def bulk_fields() -> tuple[Field, ...]:
         spec = components[component]["properties"].get(name)
         if spec is None:
             raise LookupError(f"no API field describes the bulk key {key!r}")
-        fields.append(dataclasses.replace(_field(name, spec, components), name=key))
+        field = dataclasses.replace(_field(name, spec, components), name=key)
+        if key in NESTED_KEYS:
+            item = spec["items"]["$ref"].rsplit("/", 1)[-1]
+            missing = set(NESTED_KEYS[key]) - components[item]["properties"].keys()
+            if missing:
+                raise LookupError(f"no API field of {item} describes {sorted(missing)}")
+            field = dataclasses.replace(field, type=f"array<{item}: {', '.join(NESTED_KEYS[key])}>")
+        fields.append(field)
     return tuple(fields)

@@ -57,6 +57,12 @@ RECORD_KEYS = (
     "tables",
     "citations",
 )
+# The keys of the records a record's lists hold, each the API field of the same name.
+NESTED_KEYS = {
+    "attachments": ("label", "title", "body"),
+    "tables": ("order", "title", "header", "rows"),
+    "citations": ("kind", "doc_number", "cited_title"),
+}
 BATCH = 200  # notices read a query at a time
 
 
@@ -105,7 +111,7 @@ def _record(notice: Notice, base_url: str) -> dict:
             for t in notice.tables.all()
         ],
         "citations": [
-            {"kind": c.kind, "doc_number": c.doc_number, "title": c.cited_title}
+            {"kind": c.kind, "doc_number": c.doc_number, "cited_title": c.cited_title}
             for c in notice.citations.all()
         ],
     }

@@ -117,3 +117,22 @@ def _exercise(operation, mode, examples: int, ids: dict, base_url: str, markers:
     except (Exception, BaseExceptionGroup) as error:  # every operation runs; all are reported
         return f"{operation.label} ({mode.name}): {error}"
     return None
+
+
+@pytest.mark.django_db
+def test_a_search_hit_without_a_document_number_is_what_the_schema_says(client):
+    """Every field a hit gives as null is nullable in the schema (a notice without a 发文字号
+    came out as null where the schema promised a string)."""
+    from documents.search import index_notices
+    from documents.tests.factories import NoticeFactory
+
+    notice = NoticeFactory.create(published=True, doc_number=None, title="无文号的测试公告")
+    index_notices([notice.pk])
+    body = client.get("/api/v1/search/", {"q": "无文号的测试公告"}).json()
+    [hit] = body["results"]
+    assert hit["doc_number"] is None
+    schema = json.loads(client.get("/api/v1/schema/?format=json").content)
+    properties = schema["components"]["schemas"]["SearchHit"]["properties"]
+    for name, value in hit.items():
+        if value is None:
+            assert properties[name].get("nullable"), name

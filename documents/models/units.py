@@ -170,7 +170,7 @@ class LeadingGroupQuerySet(models.QuerySet):
             .prefetch_related(members),
         )
         return (
-            self.select_related("notice__issue", "parent")
+            self.select_related("notice__issue", "parent__notice__issue")
             .prefetch_related(members, subgroups)
             .order_by("-notice__signed_on", "notice", "order")
         )

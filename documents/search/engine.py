@@ -127,17 +127,23 @@ def search_notices(
     sort: str = "relevance",
     page: str | int | None = None,
     today: datetime.date | None = None,
+    suggest: bool = False,
 ) -> SearchResult:
     """Everything the search page shows for query `raw`: a redirect for a document number we
-    have, the notices citing one we do not, or ranked hits with counts and facets.
+    have, the notices citing one we do not, or ranked hits with counts and facets; with
+    `suggest`, what to try instead when nothing is found (documents.search.suggest: the page
+    asks for them, the feeds, alerts and the API do not).
 
     Only published notices are ever found. Never raises on user input."""
     filters = filters or SearchFilters()
     parsed = parse_query(raw)
+    today = today or timezone.localdate()
     result = SearchResult(
         query=parsed.text, notes=[*filters.notes, *parsed.notes], sort=_sort(sort)
     )
     if parsed.text and _answer_doc_number(parsed.text, result):
+        if suggest and result.redirect_to is None and result.doc_number:
+            result.suggestions = number_suggestions(parse_doc_number(result.doc_number))
         return result
     if not parsed.positive and not filters.active:
         if parsed.negative:
@@ -150,7 +156,9 @@ def search_notices(
 
     with transaction.atomic():
         _prefer_the_index()
-        _search(result, parsed, filters, page, today or timezone.localdate())
+        _search(result, parsed, filters, page, today)
+    if suggest and result.page is not None and not result.page.hits:
+        result.suggestions = query_suggestions(parsed, filters, today)
     return result
 
 
@@ -211,7 +219,6 @@ def _search(
     )
     if not result.page.hits:
         result.message = _nothing_found(parsed, filters)
-        result.suggestions = query_suggestions(parsed, filters, today)
 
 
 def _answer_doc_number(query: str, result: SearchResult) -> bool:
@@ -229,7 +236,6 @@ def _answer_doc_number(query: str, result: SearchResult) -> bool:
         result.message = f"本站未收录发文字号为 {number.canonical} 的文件。" + (
             "以下是引用或废止该文件的文件。" if result.citing or result.repealing else ""
         )
-        result.suggestions = number_suggestions(number)
     return True
 
 

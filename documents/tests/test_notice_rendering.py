@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import rendering, views
-from documents.models import Correction, Issue, Membership, PublicationStatus, Unit
+from documents.models import (
+    Correction,
+    Issue,
+    LeadingGroup,
+    Membership,
+    PublicationStatus,
+    Unit,
+)
 from documents.tests.factories import (
     PASSWORD,
     NoticeFactory,
@@ -199,3 +206,35 @@ def test_the_code_version_follows_the_projects_own_templates(settings, tmp_path)
         assert rendering.code_version() != before
     finally:
         rendering.code_version.cache_clear()
+
+
+def test_a_group_under_another_notices_group_names_it_once_published_and_follows_it(client):
+    """上级机构: the parent group of another notice is shown only when that notice is published,
+    and renaming it renders the text again."""
+    parent_notice = NoticeFactory.create(title="设立上级机构的文件")  # its issue: a draft
+    parent = make_group(notice=parent_notice, name="咸宁市上级测试指挥部")
+    notice = NoticeFactory.create(published=True)
+    make_group(notice=notice, name="咸宁市下级测试专班", parent=parent)
+    assert "咸宁市上级测试指挥部" not in page(client, notice)
+    Issue.objects.filter(pk=parent_notice.issue_id).update(
+        status=PublicationStatus.PUBLISHED, published_at=timezone.now()
+    )
+    assert "咸宁市上级测试指挥部" in page(client, notice)
+    LeadingGroup.objects.filter(pk=parent.pk).update(name="咸宁市改名测试指挥部")
+    assert "咸宁市改名测试指挥部" in page(client, notice)
+
+
+def test_a_change_committed_while_the_text_is_rendered_is_not_kept_under_the_old_version(
+    client, notice
+):
+    real = views.text_context
+
+    def render_while_someone_edits(n):
+        context = real(n)
+        Correction.objects.create(notice=n, published_at=timezone.now(), description="途中更正")
+        return context
+
+    with mock.patch.object(views, "text_context", side_effect=render_while_someone_edits):
+        page(client, notice)
+    assert renders(client, notice) == 1  # nothing was kept: rendered again, with the correction
+    assert "途中更正" in page(client, notice)

@@ -255,7 +255,7 @@ def test_the_counts_of_shorter_queries_keep_the_filters(client, words):
 
 def test_a_term_in_many_notices_is_counted_up_to_the_limit(monkeypatch, words):
     monkeypatch.setattr("documents.search.suggest.COUNT_LIMIT", 2)
-    result = search_notices("降碳 乌有")
+    result = search_notices("降碳 乌有", suggest=True)
     (reduced,) = result.suggestions.queries
     assert (reduced.query, reduced.count, reduced.more) == ("降碳", 2, True)
 
@@ -282,7 +282,7 @@ def test_an_exact_number_redirects_and_suggests_nothing(client):
     notice("咸政办函〔2022〕29号")
     response = client.get(SEARCH, {"q": "咸政办发[2022]29号"})
     assert response.status_code == 302 and response.url == held.get_absolute_url()
-    assert not search_notices("咸政办发〔2022〕29号").suggestions
+    assert not search_notices("咸政办发〔2022〕29号", suggest=True).suggestions
 
 
 def test_a_query_with_hits_suggests_nothing(client, words):
@@ -367,3 +367,10 @@ def test_suggestions_never_fail(words, text):
 def test_within_one_edit(a, b, near):
     assert within_one_edit(a, b) is near
     assert within_one_edit(b, a) is near
+
+
+def test_only_the_page_asks_for_suggestions(words):
+    """Feeds, alerts and the API search too: they get no suggestions, and pay nothing for them."""
+    assert not search_notices("降碳 乌有").suggestions
+    assert not search_notices("咸政办〔2022〕29号").suggestions
+    assert search_notices("降碳 乌有", suggest=True).suggestions

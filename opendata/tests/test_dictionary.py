@@ -73,16 +73,28 @@ def test_the_page_shows_every_field_in_both_languages(client):
 def test_every_key_of_the_downloads_is_described_as_the_api_field_it_repeats(client):
     """The bulk files' keys are those the dictionary lists (a record is checked key by key),
     each with the meaning of the API field it repeats, in both languages."""
-    from documents.tests.factories import NoticeFactory
+    from documents.models import Notice
+    from documents.tests.factories import (
+        NoticeFactory,
+        make_attachment,
+        make_citation,
+        make_table,
+    )
     from opendata.dictionary import bulk_fields
-    from opendata.exports import CSV_COLUMNS, RECORD_KEYS, _record
+    from opendata.exports import CSV_COLUMNS, NESTED_KEYS, RECORD_KEYS, _record
 
     notice = NoticeFactory.create(published=True)
-    assert tuple(_record(notice, "https://example.gov.cn")) == RECORD_KEYS
+    make_citation(notice=notice, doc_number="咸政发〔2020〕1号", cited_title="被引用的文件")
+    make_table(notice=notice, attachment=make_attachment(notice=notice))
+    record = _record(Notice.objects.get(pk=notice.pk), "https://example.gov.cn")
+    assert tuple(record) == RECORD_KEYS
+    for key, keys in NESTED_KEYS.items():
+        assert record[key] and all(tuple(item) == keys for item in record[key]), key
     fields = {field.name: field for field in bulk_fields()}
     assert tuple(fields) == RECORD_KEYS and set(CSV_COLUMNS) <= fields.keys()
     for field in fields.values():
         assert CHINESE.search(field.name_zh) and ENGLISH_WORD.search(field.meaning_en), field
+    assert fields["citations"].type == "array<Citation: kind, doc_number, cited_title>"
     issue_year = schema()["components"]["schemas"]["IssueList"]["properties"]["year"]
     assert fields["issue_year"].meaning_en == issue_year["x-en"]  # the issue's own field
     page = client.get("/data/").content.decode()
