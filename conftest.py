@@ -74,6 +74,7 @@ def _no_page_cache_unless_asked(request, settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "LOCATION": str(directory)},
+        "texts": {**settings.CACHES["texts"], "LOCATION": str(directory / "texts")},
     }
     if request.node.get_closest_marker("page_cache") is None:
         settings.PAGE_CACHE_SECONDS = 0

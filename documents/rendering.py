@@ -192,7 +192,7 @@ def notice_text(
     text needs) and kept, unless `keep` is false (a staff preview keeps nothing)."""
     if not keep:
         return _render(context(), request)
-    cache = caches[settings.PAGE_CACHE_ALIAS]
+    cache = caches[settings.TEXT_CACHE_ALIAS]
     version = fingerprint(notice)
     key = f"gazette:notice-text:{database_identity()}:{notice.pk}:{version}"
     kept = cache.get(key)

@@ -220,13 +220,22 @@ USE_TZ = True
 # DJANGO_PAGE_MISS_LIMIT_PER_MINUTE; 0 = no limit), so a flood of distinct URLs cannot keep
 # every worker rendering.
 
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "LOCATION": str(CACHE_DIR),
         "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_ENTRIES", 5000, minimum=10)},
     },
+    # Notices' rendered texts (documents.rendering), one a notice and version: a cache of its
+    # own, so that pages and texts never cull each other, sized for the archive.
+    "texts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "texts"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_TEXT_CACHE_ENTRIES", 50_000, minimum=10)},
+    },
 }
+TEXT_CACHE_ALIAS = "texts"
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
