@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from documents.models import Citation, PublicationStatus, SearchEntry, Validity
+from documents.search import ranking
 from documents.search.filters import SearchFilters
 from documents.search.tokens import (
     FACET_MARKS,
@@ -96,7 +97,8 @@ class _Plan:
     verify: _Sql  # what candidates must also satisfy: the longer terms, checked in the text
     filters: dict[str, _Sql]  # facet name → condition, "date" for the range
     tier: str  # tsquery: some term's lexemes are in the title or a heading
-    rank: _Sql
+    tier_rank: _Sql  # per term: 2 in the title, 1 in a heading (a large result's first tier)
+    rank: _Sql  # the BM25F score (documents.search.ranking)
     validity: _Sql
     positive: list[Term]
     negative: list[Term]
@@ -166,10 +168,16 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
     ]
     checks += [_Sql("NOT ") + _contains("e.search_text", t) for t in excluded]
     validity = _validity_sql(today)
-    rank_parts = [
+    tier_parts = [
         _Sql("(CASE WHEN strpos(e.title_text, %s) > 0 THEN 2 ELSE 0 END", (t.needle,))
         + _Sql(" + CASE WHEN strpos(e.heading_text, %s) > 0 THEN 1 ELSE 0 END)", (t.needle,))
         for t in parsed.positive
+    ]
+    average = ranking.average_length()
+    idfs = ranking.idfs(parsed.positive, (published.text, published.params))
+    score_parts = [
+        _Sql(*ranking.term_score(term, idf, average))
+        for term, idf in zip(parsed.positive, idfs, strict=True)
     ]
     tier = " | ".join(
         f"({' & '.join(quote_lexeme(mark + lexeme) for lexeme in term.lexemes)})"
@@ -192,7 +200,8 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
         verify=_Sql.join(" AND ", checks) if checks else _TRUE,
         filters=_filter_conditions(filters, validity),
         tier=tier,
-        rank=_Sql.join(" + ", rank_parts) if rank_parts else _Sql("0"),
+        tier_rank=_Sql.join(" + ", tier_parts) if tier_parts else _Sql("0"),
+        rank=_Sql.join(" + ", score_parts) if score_parts else _Sql("0"),
         validity=validity,
         positive=parsed.positive,
         negative=parsed.negative,
@@ -383,9 +392,11 @@ _BY_DATE = "e.date DESC, e.notice_id DESC"
 
 
 def _ranked(plan: _Plan, where: _Sql, limit: int, offset: int = 0) -> list[tuple[int, int]]:
-    """(notice id, rank) of matching rows, best first."""
+    """(notice id, tier rank) of matching rows, best score first."""
     sql = (
         _Sql("SELECT e.notice_id, ")
+        + plan.tier_rank
+        + _Sql(" AS tier, ")
         + plan.rank
         + _Sql(" AS rank FROM documents_searchentry e WHERE ")
         + where
@@ -462,7 +473,7 @@ def page_ids(plan: _Plan, sort: str, offset: int, limit: int, size: Size) -> lis
     if len(ranked) < need:
         # Rows with a title lexeme but not the whole term rank 0: they join the rest by date.
         zero = [pk for pk, rank in tiered if rank == 0]
-        unranked = _Sql("(") + plan.rank + _Sql(") = 0")
+        unranked = _Sql("(") + plan.tier_rank + _Sql(") = 0")
         rest = _newest(plan, unranked, f"!({plan.tier})" if plan.tier else "", need, walk=walk)
         ranked += _newest_first(_dates(zero) + rest)
     return ranked[offset:need]
@@ -498,7 +509,7 @@ def _title_walk(plan: _Plan, term: Term, need: int) -> list[int] | None:
         walked = [row[0] for row in cursor.fetchall()]
     if len(top) + len(walked) < need:
         return None
-    return _newest_first(_dates([pk for pk, _ in top])) + walked
+    return [pk for pk, _ in top] + walked
 
 
 def _newest_first(rows: list[tuple[int, datetime.date]]) -> list[int]:
