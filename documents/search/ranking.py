@@ -19,30 +19,54 @@ orders the terms of one query against each other. Equal scores fall back to newe
 
 Occurrences are counted in SQL, ``(length(field) − length(replace(field, term, ''))) /
 length(term)``, on the rows the search has already matched: the score costs a read of each
-matching row's text, which is why a large result (past the exact limit, see sql.py) ranks
-only its title and heading tier this way and takes the rest newest first.
+matching row's text. A small result (see sql.py) is scored whole. A large one is not read
+whole: its best rows are found through **impact tiers** in the index, an impact-ordered
+top-k (Anh & Moffat's impact ordering, with the threshold test of Fagin's algorithms):
+
+* At index time each lexeme's weighted count ``w = WEIGHTS.title · in title + WEIGHTS.heading
+  · in headings + WEIGHTS.body · in the rest`` gives it a tier, ``floor(log2 w)`` up to
+  ``TIERS``; a lexeme of tier 1 or more is stored a second time as ``+<tier><lexeme>``
+  (``TIER_MARK``; ``+3项目``: w from 8 to 15). A title occurrence alone is tier 2, a heading
+  occurrence tier 1, a single body occurrence tier 0 (no tier lexeme).
+* Each occurrence of a term holds an occurrence of each of its lexemes in the same field, so
+  ``WEIGHTS.title · tf_title + WEIGHTS.heading · tf_heading + WEIGHTS.body · tf_body`` is at
+  most the smallest ``w`` of its lexemes. A row where, for every term, some lexeme is below
+  tier N has, for every term, that weighted count at most 2^N − 1 (the weights are integers),
+  and since the length norm is at least 1 − B, ``tf̃ ≤ (2^N − 1) / (1 − B)``: its score is at
+  most ``bound(N)``, the formula's value there summed over the terms (the score grows with
+  tf̃). Every row is in tier 0 or more, so nothing is left below tier 0 (``bound(0)`` is 0).
+* sql.page_ids fetches, through the GIN index, the matching rows with some term in tier ≥ N
+  (every lexeme of the term in tier ≥ N: ``tier_tsquery``), scores them exactly, and stops when
+  the k-th best score is above ``bound(N)``; else it fetches the rows down to the highest
+  tier whose bound that score is above (``tier_met``: the k-th score only rises as rows are
+  added, so that is the last fetch). The rows it leaves score less than the k-th, so the page
+  is the one scoring every match would give, ties included.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
 
-from documents.search.tokens import Term, tsquery_of
+from documents.search.tokens import TIER_MARK, Term, quote_lexeme, tsquery_of
 
 K1 = 1.2
 B = 0.15
 DF_LIMIT = 100_000  # document frequencies are counted no further (the idf barely moves)
 AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
+TIERS = 15  # impact tiers 1 … 15 (one hex digit); w ≥ 2^15 is tier 15
 
 
 @dataclass(frozen=True)
 class Weights:
-    title: float = 5.0
-    heading: float = 2.0
-    body: float = 1.0
+    """Integers: a weighted count below 2^N is then at most 2^N − 1 (see ``bound``)."""
+
+    title: int = 5
+    heading: int = 2
+    body: int = 1
 
 
 WEIGHTS = Weights()
@@ -109,3 +133,56 @@ def average_length() -> float:
         )
         value = cursor.fetchone()[0]
     return float(value or 1.0)
+
+
+# --- Impact tiers -----------------------------------------------------------------------------
+
+
+def tier_lexemes(
+    counts: Mapping[str, int], title: Mapping[str, int], heading: Mapping[str, int]
+) -> list[str]:
+    """The tier lexemes of an index row, from each lexeme's count in the whole text
+    (`counts`) and in the title and the headings (which the whole text includes)."""
+    weights = {lexeme: WEIGHTS.body * n for lexeme, n in counts.items()}
+    for lexeme, n in title.items():
+        weights[lexeme] += (WEIGHTS.title - WEIGHTS.body) * n
+    for lexeme, n in heading.items():
+        weights[lexeme] += (WEIGHTS.heading - WEIGHTS.body) * n
+    return [
+        f"{TIER_MARK}{min(TIERS, w.bit_length() - 1):x}{lexeme}"
+        for lexeme, w in weights.items()
+        if w >= 2
+    ]
+
+
+def tier_tsquery(terms: list[Term], level: int) -> str:
+    """tsquery: some term has every lexeme in tier `level` or above ("" for tier 0: any row)."""
+    if level <= 0:
+        return ""
+    return " | ".join(
+        "("
+        + " & ".join(
+            "("
+            + " | ".join(
+                quote_lexeme(f"{TIER_MARK}{tier:x}{lexeme}") for tier in range(level, TIERS + 1)
+            )
+            + ")"
+            for lexeme in term.lexemes
+        )
+        + ")"
+        for term in terms
+    )
+
+
+def bound(idfs: list[float], level: int) -> float:
+    """At least the score of any row no term of which is in tier `level` or above (see the
+    module docstring); 0 for tier 0, below which no row is."""
+    if level <= 0:
+        return 0.0
+    tf = (2**level - 1) / (1 - B)
+    return sum(idf * tf * (K1 + 1) / (tf + K1) for idf in idfs)
+
+
+def tier_met(idfs: list[float], score: float, below: int) -> int:
+    """The highest tier under `below` whose bound is below `score` (0 at worst)."""
+    return next((n for n in range(below - 1, 0, -1) if bound(idfs, n) < score), 0)
