@@ -19,7 +19,7 @@ MAX_WORD_LENGTH = 64  # longer letter/digit words are indexed by their first 64 
 
 OVERFLOW_LEXEME = "'#overflow'"  # the whole vector of an overflow row; no text yields '#'
 # Each lexeme a notice holds often or in its title is stored a second time with its impact
-# tier, +<level in hex><lexeme> (+3项目: weighted count 8 to 15), see documents.search.ranking.
+# tier, +<tier in base 36><lexeme> (+7项目: weighted count 12 to 15), documents.search.ranking.
 TIER_MARK = "+"
 SAMPLE_MARK = "#s"  # each row's sample group (a hash of its id) is a lexeme too: #s0 … #s1023
 SAMPLE_BITS = 10

@@ -747,9 +747,9 @@ def test_lexeme_counts_count_each_lexeme_where_it_occurs(text):
 def test_a_lexeme_held_often_or_in_a_title_is_stored_with_its_impact_tier():
     notice = published_notice(title="项目通知", body="推进项目建设。" * 7 + "其他。")
     stored = set(SearchEntry.objects.get(notice=notice).vector.split())
-    # 项目: 5 in the title + 7 in the body = 12, tier 3; 建设: 7, tier 2; 通知: 5, tier 2;
-    # 其他: once in the body, no tier.
-    assert {"'+3项目'", "'+2建设'", "'+2通知'"} <= stored
+    # Tiers are floor(2 log2 w): 项目, 5 in the title + 7 in the body = 12, tier 7; 建设, 7,
+    # tier 5; 通知, 5, tier 4; 其他, once in the body, no tier.
+    assert {"'+7项目'", "'+5建设'", "'+4通知'"} <= stored
     assert not any(lexeme.endswith("其他'") and "+" in lexeme for lexeme in stored)
 
 
