@@ -796,7 +796,7 @@ SAMPLED_CASES = [
 
 def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch):
     """Counts of a large result are estimates; its pages are not. Whatever way a page of a
-    large result is found (by the ranked title rows and a walk of the date index, or by the
+    large result is found (by its impact tiers, by a walk of the date index, or by the
     candidates sorted by date), it is the page the exact path ranks. Every query, filter,
     order and candidate path, on one corpus (building it is most of the cost)."""
     failures = []
@@ -865,8 +865,8 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
 
 
 def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
-    """Rank 3 (title and an attachment title) comes before rank 2 (title) whatever the dates,
-    also when the page of a large result is found by walking the date index."""
+    """A term in the title and an attachment title scores above one in the title alone
+    whatever the dates, also when the page of a large result comes from its impact tiers."""
     older = published_notice(title="发展规划甲", signed_on=datetime.date(2001, 1, 1), year=2001)
     make_attachment(notice=older, title="发展目标表")
     index_notices([older.pk])
