@@ -27,6 +27,7 @@ from documents.search import (
     parse_query,
     search_notices,
 )
+from documents.search import indexing as search_indexing
 from documents.search import passages as search_passages
 from documents.search import sql as search_sql
 from documents.search import tokens as search_tokens
@@ -835,7 +836,8 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
     match: they must be the pages scoring every match gives. Ninety notices where 规划 occurs
     from once to fifty times, in bodies of many lengths, some titles and headings, beside a
     second term and inside a phrase: the tiers hold the best rows at several levels, so the
-    page is found after one, two or several fetches, and ties (equal scores) break by date."""
+    page is found after one, two or several fetches, and ties (equal scores) break by date.
+    The best of all is a row too large for a vector, which has no tiers."""
     for n in range(90):
         notice = published_notice(
             title="规划纲要" if n % 9 == 0 else f"通知{n % 30:02d}",
@@ -848,6 +850,10 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
         if n % 10 == 0:
             make_attachment(notice=notice, title="规划目标")
             index_notices([notice.pk])
+    with monkeypatch.context() as patched:  # a row with no vector (too large): no tiers
+        patched.setattr(search_indexing, "LEXEME_BYTES_LIMIT", 0)
+        overflow = published_notice(title="规划实施通知", body="推进规划编制。" * 60)
+    assert SearchEntry.objects.get(notice=overflow).overflow
     failures = []
     for query in TIERED_QUERIES:
         pages = (1, 2, 3)
