@@ -43,9 +43,10 @@ length), with an idf per term; higher first, then newer first. A small result is
 whole. A large one is not: each lexeme a notice holds often or in its title or headings is
 also stored with its **impact tier** (``+<tier><lexeme>``, twice the log2 of its weighted
 count), and the page's rows are fetched from the highest tiers down, scored exactly, until
-the last row of the page scores above what any row left could (a bound from the formula):
-the same page as scoring every match, without reading every match's text. ``sort=date`` orders by
-date alone.
+the last row of the page scores above what any row left could (a bound from the formula;
+below the lowest tier the score falls with the length alone, so those rows come shortest
+first): the same page as scoring every match, without reading every match's text.
+``sort=date`` orders by date alone.
 
 Facets (year, issuer, agency code, validity, has projects / tasks) are counted in one
 grouping-sets query, each facet with every *other* filter applied. Passages are cut from the

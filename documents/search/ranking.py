@@ -46,6 +46,9 @@ top-k (Anh & Moffat's impact ordering, with the threshold test of Fagin's algori
   tier whose bound that score is above (``tier_met``: the k-th score only rises as rows are
   added, so that is the last fetch). The rows it leaves score less than the k-th, so the page
   is the one scoring every match would give, ties included.
+* Below tier 1 every term has a lexeme held once, in the body, so every term occurs exactly
+  once there: the score falls with the length alone. Those rows are not all scored; they are
+  taken shortest first (then newest), verified in that order until the page is full.
 """
 
 from __future__ import annotations

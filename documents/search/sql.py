@@ -471,21 +471,51 @@ def _best_by_tiers(plan: _Plan, need: int) -> list[tuple[int, datetime.date, flo
     down to the highest tier whose bound it is above (the `need`-th score only rises as rows
     are added, so that is the last). While fewer than `need` rows match (candidates that
     verification or a filter drops), one tier more at a time. Each statement keeps its
-    `need` best: the best of their union are among them."""
-    level = _start_tier(plan, need)
+    `need` best: the best of their union are among them. Rows below tier 1 are not scored
+    all: ``_shortest_untiered``."""
+    level = max(1, _start_tier(plan, need))
     best = _ranked(plan, _either(ranking.tier_tsquery(plan.positive, level)), need)
     while level > 0:
         score = best[need - 1][2] if len(best) >= need else None
         if score is not None and score > ranking.bound(plan.idfs, level):
             break
-        lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
         above = ranking.tier_tsquery(plan.positive, level)
-        below = ranking.tier_tsquery(plan.positive, lower)
-        between = f"({below}) & !({above})" if below else f"!({above})"
-        rows = _ranked(plan, f"{between} & !{OVERFLOW_LEXEME}", need)
+        if level == 1:
+            rows, level = _shortest_untiered(plan, above, need), 0
+        else:
+            lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
+            below = ranking.tier_tsquery(plan.positive, max(lower, 1))
+            rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
+            level = max(lower, 1)
         best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
-        level = lower
     return best
+
+
+def _shortest_untiered(
+    plan: _Plan, tiered: str, need: int
+) -> list[tuple[int, datetime.date, float]]:
+    """The `need` best rows below tier 1 (not matching `tiered`, the tsquery of tier 1).
+
+    There every term has a lexeme held once, in the body, so every term occurs exactly once,
+    in the body: the score falls with the text's length alone (the length norm), and the best
+    rows are the shortest, then the newest. The candidates are sorted by length (the stored
+    size, read without the text) and verified and scored in that order until `need` are
+    found, as ``_newest`` does by date: a term held once in each of thousands of notices (a
+    name) does not read thousands of texts."""
+    by_length = "length, e.date DESC, e.notice_id DESC"
+    sql = (
+        _Sql("SELECT e.notice_id, e.date, ")
+        + plan.rank
+        + _Sql(
+            " FROM (SELECT e.notice_id, e.date, e.title_text, e.heading_text, e.search_text,"
+            " octet_length(e.search_text) AS length FROM documents_searchentry e WHERE "
+        )
+        + plan.narrowed(f"!({tiered}) & !{OVERFLOW_LEXEME}", verified=False)
+        + _Sql(f" ORDER BY {by_length} OFFSET 0) e WHERE ")
+        + plan.verify
+        + _Sql(f" ORDER BY e.{by_length} LIMIT %s", (need,))
+    )
+    return [(row[0], row[1], row[2]) for row in _fetch(sql)]
 
 
 def _either(tiers: str) -> str:
