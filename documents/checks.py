@@ -11,9 +11,10 @@ def notices_without_an_index_row(app_configs, databases=None, **kwargs):
 
     The index is derived data that migrations never compute with the indexing code (a later
     version of it would not match the schema of their time): a migration that changes what the
-    index holds does it in SQL (0007, 0009), and a database from before the index (0005)
-    keeps its notices unindexed until ``rebuild_search_index --missing`` is run, which
-    ``make migrate`` does after every migrate."""
+    index holds does it in SQL (0007, 0009) or, when SQL cannot (0020, impact tiers), drops
+    the rows; a database from before the index (0005) or such a migration keeps its notices
+    unindexed until ``rebuild_search_index --missing`` is run, which ``make migrate`` does
+    after every migrate."""
     if not databases or "default" not in databases:
         return []
     from documents.models import Notice

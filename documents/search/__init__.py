@@ -26,20 +26,31 @@ filtered page is one GIN intersection). A query term is answered in two steps:
    Verification reads each candidate's text, so it runs on at most ``VERIFIED_EXACT_LIMIT``
    candidates (``EXACT_LIMIT`` when nothing needs verifying); past that, counts are estimated
    from a sample (each row is in one of 1,024 hash groups, a lexeme too, ``SAMPLE_LEVELS``)
-   and shown as approximate (“约”), and the result page verifies candidates in rank or date
-   order until it is full (``sql.page_ids``). Below it, the page comes from the same scan as
-   the counts, so each candidate is verified once. Verification tests the short title and
-   heading columns before the long text.
+   and shown as approximate (“约”), and the result page comes from the impact tiers (see
+   Ranking) or, by date, from candidates verified in date order until it is full
+   (``sql.page_ids``). Below it, the page comes from the same scan as the counts, so each
+   candidate is verified once. Verification tests the short title and heading columns
+   before the long text.
 
 A notice whose lexemes would pass tsvector's 1 MB limit is stored with an empty vector and
 ``overflow`` set; it is matched by verifying every term against its text (a partial index
 keeps those rare rows one index probe away).
 
-Ranking: a term found in the title or document number counts 2, in an attachment title, a
-table title, a leading group's name or a unit's name 1; higher first, then newer first.
-``sort=date`` orders by date alone. Facets (year, issuer, agency code, validity, has
-projects / tasks) are counted in one grouping-sets query, each facet with every *other*
-filter applied. Passages are cut from the original text and highlighted in Python.
+Ranking (``ranking.py``): a BM25F score over the verified matches, from each term's
+occurrences in the title with the document number (weight 5), the headings (attachment and
+table titles, leading groups and units: 2) and the rest of the text (1, normalised by its
+length), with an idf per term; higher first, then newer first. A small result is scored
+whole. A large one is not: each lexeme a notice holds often or in its title or headings is
+also stored with its **impact tier** (``+<tier><lexeme>``, twice the log2 of its weighted
+count), and the page's rows are fetched from the highest tiers down, scored exactly, until
+the last row of the page scores above what any row left could (a bound from the formula;
+below the lowest tier the score falls with the length alone, so those rows come shortest
+first): the same page as scoring every match, without reading every match's text.
+``sort=date`` orders by date alone.
+
+Facets (year, issuer, agency code, validity, has projects / tasks) are counted in one
+grouping-sets query, each facet with every *other* filter applied. Passages are cut from the
+original text and highlighted in Python.
 
 Writes: ``index_notices(ids)`` (called by the importer's loader and the admin, inside their
 transaction) and ``rebuild_index()`` (the ``rebuild_search_index`` command).

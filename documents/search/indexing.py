@@ -10,15 +10,14 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
 from documents.models import Issue, Notice, Unit
+from documents.search.ranking import tier_lexemes
 from documents.search.tokens import (
     CONTROL_RE,
     FACET_MARKS,
     FIELD_SEPARATOR,
-    HEADING_MARK,
     OVERFLOW_LEXEME,
-    TITLE_MARK,
     WORD_MARK,
-    lexemes,
+    lexeme_counts,
     marked,
     normalize,
     sample_lexemes,
@@ -74,9 +73,11 @@ def _unit_names(items) -> list[str]:
 def notice_document(notice) -> IndexDocument:
     """The index row of a notice fetched with ``_INDEX_PREFETCH`` (works on historical models).
 
-    Ranking weights: the title and document number highest, then attachment and table titles,
-    leading group names and unit names; bodies, table cells, projects, tasks and people match
-    without weight. Every field (and every table cell) is separate: no match spans two."""
+    Ranked fields (documents.search.ranking): the title and document number, then attachment
+    and table titles, leading group names and unit names (the headings), then the rest: bodies,
+    table cells, projects, tasks and people. Each lexeme is stored once, and once more with its
+    impact tier when its weighted count is 2 or more. Every field (and every table cell) is
+    separate: no match spans two."""
     attachments = list(notice.attachments.all())
     tables = list(notice.tables.all())
     groups = list(notice.leading_groups.all())
@@ -111,9 +112,8 @@ def notice_document(notice) -> IndexDocument:
     title_text = FIELD_SEPARATOR.join(normalize(x) for x in titles)
     heading_text = FIELD_SEPARATOR.join(normalize(x) for x in headings if x)
     plain = FIELD_SEPARATOR.join([title_text, heading_text, *(normalize(x) for x in fields if x)])
-    found = lexemes(plain)
-    found.update(TITLE_MARK + x for x in lexemes(title_text))
-    found.update(HEADING_MARK + x for x in lexemes(heading_text))
+    counts = lexeme_counts(plain)
+    found = [*counts, *tier_lexemes(counts, lexeme_counts(title_text), lexeme_counts(heading_text))]
     overflow = len("".join(found).encode()) > LEXEME_BYTES_LIMIT
     issue = notice.issue
     return IndexDocument(

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from documents.models import Citation, PublicationStatus, SearchEntry, Validity
+from documents.models import Citation, PublicationStatus, Validity
+from documents.search import ranking
 from documents.search.filters import SearchFilters
 from documents.search.tokens import (
     FACET_MARKS,
-    HEADING_MARK,
     OVERFLOW_LEXEME,
     SAMPLE_GROUPS,
     SAMPLE_LEVELS,
-    TITLE_MARK,
     ParsedQuery,
     Term,
     quote_lexeme,
@@ -30,8 +29,7 @@ EXACT_LIMIT = 2000  # up to this many candidates, counts and facets are exact
 VERIFIED_EXACT_LIMIT = 600  # the same, when candidates' text must be read to verify a term
 PROBE_GROUPS = 2  # sample groups (of 1,024) a query's size is first estimated from
 PROBE_LIMIT = 1000  # candidates the probe counts at most (×512: past any exact limit)
-DENSE_CANDIDATES = 10_000  # from this many candidates on, pages walk the date index
-WALK_ROWS = 1000  # newest rows a one-term result's title matches are looked for in
+DENSE_CANDIDATES = 10_000  # from this many candidates on, pages by date walk the date index
 SAMPLE_TARGET = 800  # rows a sampled count reads, about (±3.5 % at one standard error)
 VERIFIED_SAMPLE_TARGET = 400  # the same when each row's text is read to verify a term (±5 %)
 
@@ -95,8 +93,8 @@ class _Plan:
     overflow: _Sql  # overflow rows (no vector) checked term by term in their text
     verify: _Sql  # what candidates must also satisfy: the longer terms, checked in the text
     filters: dict[str, _Sql]  # facet name → condition, "date" for the range
-    tier: str  # tsquery: some term's lexemes are in the title or a heading
-    rank: _Sql
+    rank: _Sql  # the BM25F score (documents.search.ranking)
+    idfs: list[float]  # of the positive terms, in the score (and its bounds)
     validity: _Sql
     positive: list[Term]
     negative: list[Term]
@@ -130,13 +128,13 @@ class _Plan:
     def filtered(self, without: str | None = None) -> _Sql:
         return _Sql.join(" AND ", [sql for name, sql in self.filters.items() if name != without])
 
-    def walked(self, extra: _Sql = _TRUE) -> _Sql:
-        """The whole query (and `extra`) as tests of each row's text, for walks of the date
-        index: a walk reads rows one by one, and the stored vector (kilobytes, out of line)
-        costs more to read than the substring tests that decide the match by themselves."""
+    def walked(self) -> _Sql:
+        """The whole query as tests of each row's text, for walks of the date index: a walk
+        reads rows one by one, and the stored vector (kilobytes, out of line) costs more to
+        read than the substring tests that decide the match by themselves."""
         terms = [_contains("e.search_text", t) for t in self.positive]
         terms += [_Sql("NOT ") + _contains("e.search_text", t) for t in self.negative]
-        return _Sql.join(" AND ", [extra, self.published, self.filtered(), *terms])
+        return _Sql.join(" AND ", [self.published, self.filtered(), *terms])
 
 
 def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> _Plan:
@@ -166,16 +164,12 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
     ]
     checks += [_Sql("NOT ") + _contains("e.search_text", t) for t in excluded]
     validity = _validity_sql(today)
-    rank_parts = [
-        _Sql("(CASE WHEN strpos(e.title_text, %s) > 0 THEN 2 ELSE 0 END", (t.needle,))
-        + _Sql(" + CASE WHEN strpos(e.heading_text, %s) > 0 THEN 1 ELSE 0 END)", (t.needle,))
-        for t in parsed.positive
+    average = ranking.average_length()
+    idfs = ranking.idfs(parsed.positive, (published.text, published.params))
+    score_parts = [
+        _Sql(*ranking.term_score(term, idf, average))
+        for term, idf in zip(parsed.positive, idfs, strict=True)
     ]
-    tier = " | ".join(
-        f"({' & '.join(quote_lexeme(mark + lexeme) for lexeme in term.lexemes)})"
-        for term in parsed.positive
-        for mark in (TITLE_MARK, HEADING_MARK)
-    )
     return _Plan(
         published=published,
         tsquery=tsquery_of(parsed.terms) if parsed.positive else "",
@@ -191,8 +185,8 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
         overflow=overflow,
         verify=_Sql.join(" AND ", checks) if checks else _TRUE,
         filters=_filter_conditions(filters, validity),
-        tier=tier,
-        rank=_Sql.join(" + ", rank_parts) if rank_parts else _Sql("0"),
+        rank=_Sql.join(" + ", score_parts) if score_parts else _Sql("0"),
+        idfs=idfs,
         validity=validity,
         positive=parsed.positive,
         negative=parsed.negative,
@@ -382,45 +376,56 @@ def sample_tsquery(groups: int) -> str:
 _BY_DATE = "e.date DESC, e.notice_id DESC"
 
 
-def _ranked(plan: _Plan, where: _Sql, limit: int, offset: int = 0) -> list[tuple[int, int]]:
-    """(notice id, rank) of matching rows, best first."""
+def _ranked(
+    plan: _Plan, tsquery: str, limit: int, offset: int = 0
+) -> list[tuple[int, datetime.date, float]]:
+    """(notice id, date, score) of the rows matching ``plan.narrowed(tsquery)``, best score
+    first, then newest first.
+
+    Each candidate's text is read once, into a copy (``|| ''``) that the verification and
+    every term's count then use: each function on the stored, compressed column would
+    decompress it again (three times for two terms, one of them verified; about 20 µs each
+    for a text of 6 KB)."""
     sql = (
-        _Sql("SELECT e.notice_id, ")
+        _Sql(
+            "SELECT e.notice_id, e.date, e.rank FROM (SELECT e.notice_id, e.date, "
+            "e.title_text, e.heading_text, e.search_text, "
+        )
         + plan.rank
-        + _Sql(" AS rank FROM documents_searchentry e WHERE ")
-        + where
-        + _Sql(f" ORDER BY rank DESC, {_BY_DATE} LIMIT %s OFFSET %s", (limit, offset))
+        + _Sql(
+            " AS rank FROM (SELECT e.notice_id, e.date, e.title_text, e.heading_text,"
+            " e.search_text || '' AS search_text FROM documents_searchentry e WHERE "
+        )
+        + plan.narrowed(tsquery, verified=False)
+        + _Sql(" OFFSET 0) e WHERE ")
+        + plan.verify
+        + _Sql(f" OFFSET 0) e ORDER BY e.rank DESC, {_BY_DATE} LIMIT %s OFFSET %s", (limit, offset))
     )
-    return [(row[0], row[1]) for row in _fetch(sql)]
+    return [(row[0], row[1], row[2]) for row in _fetch(sql)]
 
 
-def _newest(
-    plan: _Plan, extra: _Sql, tsquery: str, limit: int, *, walk: bool
-) -> list[tuple[int, datetime.date]]:
-    """(notice id, date) of the newest matching rows that also satisfy `extra` (tested on
-    the row) and `tsquery` (the same condition through the index, "" for none).
+def _newest(plan: _Plan, limit: int, *, walk: bool) -> list[int]:
+    """Ids of the newest matching rows.
 
     With `walk` PostgreSQL walks the date index, testing each row's text: a term in many
     notices matches every few rows, so the walk reads a few dozen rows where a bitmap scan
     reads every match and sorts them. Otherwise the candidates come from the index, sorted
     by date, and are verified in that order only until `limit` are found."""
     if walk:
-        sql = _Sql("SELECT e.notice_id, e.date FROM documents_searchentry e WHERE ") + plan.walked(
-            extra
-        )
+        sql = _Sql("SELECT e.notice_id FROM documents_searchentry e WHERE ") + plan.walked()
     else:
         sql = (
             _Sql(
-                "SELECT e.notice_id, e.date FROM (SELECT e.notice_id, e.date, e.title_text,"
+                "SELECT e.notice_id FROM (SELECT e.notice_id, e.date, e.title_text,"
                 " e.heading_text, e.search_text FROM documents_searchentry e WHERE "
             )
-            + plan.narrowed(tsquery, verified=False)
+            + plan.narrowed(verified=False)
             + _Sql(f" ORDER BY {_BY_DATE} OFFSET 0) e WHERE ")
-            + _Sql.join(" AND ", [extra, plan.verify])
+            + plan.verify
         )
     with _date_walk(walk) as cursor:
         cursor.execute(sql.text + f" ORDER BY {_BY_DATE} LIMIT %s", (*sql.params, limit))
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()]
 
 
 @contextlib.contextmanager
@@ -438,76 +443,94 @@ def _date_walk(walk: bool = True) -> Iterator:
 
 
 def page_ids(plan: _Plan, sort: str, offset: int, limit: int, size: Size) -> list[int]:
-    """Notice ids of one page, in order: rank (unless sorted by date), then newest first.
+    """Notice ids of one page, in order: score (unless sorted by date), then newest first.
 
-    A small result is ranked in one query. A large one is ranked in two: the rows whose
-    title or headings have a term, found through the index (usually few; for one frequent
-    term, see ``_title_walk``), then the newest of the others: by walking the date index when
-    matches are dense, else by sorting the candidates by date and verifying them in that
-    order until the page is full (a phrase's few thousand candidates are not all read)."""
+    A small result is scored in one query. A large one is scored from its impact tiers
+    (``_best_by_tiers``). By date (or with no term to score: every score is then 0), the
+    newest matches: by walking the date index when matches are dense, else by sorting the
+    candidates by date and verifying them in that order until the page is full (a phrase's
+    few thousand candidates are not all read)."""
     need = offset + limit
-    # With a filter on, the rows the filter keeps may all sit far down the date index: the
-    # candidates, narrowed by the filters through the index, are the safe plan there.
-    walk = size.dense and all(sql is _TRUE for sql in plan.filters.values())
-    if sort == "date":
-        return [pk for pk, _ in _newest(plan, _TRUE, "", need, walk=walk)][offset:]
+    if sort == "date" or not plan.positive:
+        # With a filter on, the rows the filter keeps may all sit far down the date index:
+        # the candidates, narrowed by the filters through the index, are the safe plan there.
+        walk = size.dense and all(sql is _TRUE for sql in plan.filters.values())
+        return _newest(plan, need, walk=walk)[offset:]
     if not size.large:
-        return [pk for pk, _ in _ranked(plan, plan.narrowed(), limit, offset)]
-    if len(plan.positive) == 1 and walk:
-        walked = _title_walk(plan, plan.positive[0], need)
-        if walked is not None:
-            return walked[offset:need]
-    tiered = _ranked(plan, plan.narrowed(plan.tier), need)
-    ranked = [pk for pk, rank in tiered if rank > 0]
-    if len(ranked) < need:
-        # Rows with a title lexeme but not the whole term rank 0: they join the rest by date.
-        zero = [pk for pk, rank in tiered if rank == 0]
-        unranked = _Sql("(") + plan.rank + _Sql(") = 0")
-        rest = _newest(plan, unranked, f"!({plan.tier})" if plan.tier else "", need, walk=walk)
-        ranked += _newest_first(_dates(zero) + rest)
-    return ranked[offset:need]
+        return [pk for pk, _, _ in _ranked(plan, "", limit, offset)]
+    return [pk for pk, _, _ in _best_by_tiers(plan, need)][offset:]
 
 
-def _title_walk(plan: _Plan, term: Term, need: int) -> list[int] | None:
-    """The first `need` ids of a large one-term result, ranked, without ranking every row
-    whose title has the term (some 7,000 rows for 发展 at 100,000 notices); None when this
-    shortcut does not find them all.
+def _best_by_tiers(plan: _Plan, need: int) -> list[tuple[int, datetime.date, float]]:
+    """The `need` best (id, date, score) of a large result, exactly as scoring every match
+    would order them, from the rows of its highest impact tiers (documents.search.ranking).
 
-    Ranks are 3 (title and a heading), 2 (title), 1 (a heading), 0. The rank-3 rows come
-    from the index (title and heading lexemes both, usually few). The rank-2 rows are then
-    taken newest first by walking the date index over the newest WALK_ROWS rows, testing the
-    short title and heading columns: a frequent term is in a title every few dozen rows. A
-    row whose title has the term matches the query, so no long text is read, except to
-    exclude ``-terms``."""
-    both = " & ".join(
-        quote_lexeme(mark + x) for x in term.lexemes for mark in (TITLE_MARK, HEADING_MARK)
-    )
-    top = [(pk, rank) for pk, rank in _ranked(plan, plan.narrowed(both), need) if rank == 3]
-    in_title = _Sql(
-        "strpos(e.title_text, %s) > 0 AND strpos(e.heading_text, %s) = 0",
-        (term.needle, term.needle),
-    )
+    Usually three statements, whatever the size: the highest tier holding `need` candidates
+    (``_start_tier``); that tier and above, scored (overflow rows, which have no tiers, too);
+    then, unless the `need`-th score is already above the bound of the rows left, the rows
+    down to the highest tier whose bound it is above (the `need`-th score only rises as rows
+    are added, so that is the last). While fewer than `need` rows match (candidates that
+    verification or a filter drops), one tier more at a time. Each statement keeps its
+    `need` best: the best of their union are among them. Rows below tier 1 are not scored
+    all: ``_shortest_untiered``."""
+    level = max(1, _start_tier(plan, need))
+    best = _ranked(plan, _either(ranking.tier_tsquery(plan.positive, level)), need)
+    while level > 0:
+        score = best[need - 1][2] if len(best) >= need else None
+        if score is not None and score > ranking.bound(plan.idfs, level):
+            break
+        above = ranking.tier_tsquery(plan.positive, level)
+        if level == 1:
+            rows, level = _shortest_untiered(plan, above, need), 0
+        else:
+            lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
+            below = ranking.tier_tsquery(plan.positive, max(lower, 1))
+            rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
+            level = max(lower, 1)
+        best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
+    return best
+
+
+def _shortest_untiered(
+    plan: _Plan, tiered: str, need: int
+) -> list[tuple[int, datetime.date, float]]:
+    """The `need` best rows below tier 1 (not matching `tiered`, the tsquery of tier 1).
+
+    There every term has a lexeme held once, in the body, so every term occurs exactly once,
+    in the body: the score falls with the text's length alone (the length norm), and the best
+    rows are the shortest, then the newest. The candidates are sorted by length (the stored
+    size, read without the text) and verified and scored in that order until `need` are
+    found, as ``_newest`` does by date: a term held once in each of thousands of notices (a
+    name) does not read thousands of texts."""
+    by_length = "length, e.date DESC, e.notice_id DESC"
     sql = (
-        _Sql(f"SELECT e.notice_id FROM (SELECT * FROM documents_searchentry e ORDER BY {_BY_DATE}")
-        + _Sql(" LIMIT %s) e WHERE ", (WALK_ROWS,))
-        + plan.walked(in_title)
-        + _Sql(f" ORDER BY {_BY_DATE} LIMIT %s", (need - len(top),))
+        _Sql("SELECT e.notice_id, e.date, ")
+        + plan.rank
+        + _Sql(
+            " FROM (SELECT e.notice_id, e.date, e.title_text, e.heading_text, e.search_text,"
+            " octet_length(e.search_text) AS length FROM documents_searchentry e WHERE "
+        )
+        + plan.narrowed(f"!({tiered}) & !{OVERFLOW_LEXEME}", verified=False)
+        + _Sql(f" ORDER BY {by_length} OFFSET 0) e WHERE ")
+        + plan.verify
+        + _Sql(f" ORDER BY e.{by_length} LIMIT %s", (need,))
     )
-    with _date_walk() as cursor:
-        cursor.execute(sql.text, sql.params)
-        walked = [row[0] for row in cursor.fetchall()]
-    if len(top) + len(walked) < need:
-        return None
-    return _newest_first(_dates([pk for pk, _ in top])) + walked
+    return [(row[0], row[1], row[2]) for row in _fetch(sql)]
 
 
-def _newest_first(rows: list[tuple[int, datetime.date]]) -> list[int]:
-    """Ids of (id, date) rows in the order of _BY_DATE, each once."""
-    dates = dict(rows)
-    return sorted(dates, key=lambda pk: (dates[pk], pk), reverse=True)
+def _either(tiers: str) -> str:
+    """`tiers` or an overflow row (which has no tier lexemes and is scored with the first)."""
+    return f"({tiers}) | {OVERFLOW_LEXEME}" if tiers else ""
 
 
-def _dates(ids: list[int]) -> list[tuple[int, datetime.date]]:
-    if not ids:
-        return []
-    return list(SearchEntry.objects.filter(notice_id__in=ids).values_list("notice_id", "date"))
+def _start_tier(plan: _Plan, need: int) -> int:
+    """The highest tier whose rows and those above hold `need` candidates (0 if none): no
+    tier above it can give a full page. One statement; PostgreSQL evaluates each tier's
+    count only when the tiers above it fell short, and the highest tiers' lists are short."""
+    tests = [
+        _Sql("WHEN (SELECT count(*) FROM (SELECT 1 FROM documents_searchentry e WHERE ")
+        + plan.narrowed(ranking.tier_tsquery(plan.positive, level), verified=False)
+        + _Sql(" LIMIT %s) c) >= %s THEN %s ", (need, need, level))
+        for level in range(ranking.TIERS, 0, -1)
+    ]
+    return _fetch(_Sql("SELECT CASE ") + _Sql.join("", tests) + _Sql("ELSE 0 END"))[0][0]
