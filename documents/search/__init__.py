@@ -36,16 +36,16 @@ A notice whose lexemes would pass tsvector's 1 MB limit is stored with an empty 
 ``overflow`` set; it is matched by verifying every term against its text (a partial index
 keeps those rare rows one index probe away).
 
-Ranking (``ranking.py``): a BM25F score over the verified matches, from each term's
-occurrences in the title with the document number (weight 5), the headings (attachment and
-table titles, leading groups and units: 2) and the rest of the text (1, normalised by its
-length), with an idf per term; higher first, then newer first. A small result is scored
-whole. A large one is not: each lexeme a notice holds often or in its title or headings is
-also stored with its **impact tier** (``+<tier><lexeme>``, twice the log2 of its weighted
-count), and the page's rows are fetched from the highest tiers down, scored exactly, until
-the last row of the page scores above what any row left could (a bound from the formula;
-below the lowest tier the score falls with the length alone, so those rows come shortest
-first): the same page as scoring every match, without reading every match's text.
+Ranking (``ranking.py``): a BM25F score over the verified matches, from each term's occurrences
+in the title with the document number (weight 5), the headings (attachment and table titles,
+the projects, leading groups and units it lists: 2) and the rest of the text (1, normalised by
+its length), with an idf per term; higher first, then newer first. A small result is scored
+whole. A large one is not: each lexeme a notice holds often or in its title or headings is also
+stored with its **impact tier** (``+<tier><lexeme>``, twice the log2 of its weighted count),
+and the page's rows are fetched from the highest tiers down, scored exactly, until the last row
+of the page scores above what any row left could (a bound from the formula; below the lowest
+tier the score falls with the length alone, so those rows come shortest first): the same page
+as scoring every match, without reading every match's text.
 ``sort=date`` orders by date alone.
 
 Facets (year, issuer, agency code, validity, has projects / tasks) are counted in one

@@ -74,10 +74,10 @@ def notice_document(notice) -> IndexDocument:
     """The index row of a notice fetched with ``_INDEX_PREFETCH`` (works on historical models).
 
     Ranked fields (documents.search.ranking): the title and document number, then attachment
-    and table titles, leading group names and unit names (the headings), then the rest: bodies,
-    table cells, projects, tasks and people. Each lexeme is stored once, and once more with its
-    impact tier when its weighted count is 2 or more. Every field (and every table cell) is
-    separate: no match spans two."""
+    and table titles, the names of the projects, leading groups and units it lists (the
+    headings), then the rest: bodies, table cells, projects' contents, tasks and people. Each
+    lexeme is stored once, and once more with its impact tier when its weighted count is 2 or
+    more. Every field (and every table cell) is separate: no match spans two."""
     attachments = list(notice.attachments.all())
     tables = list(notice.tables.all())
     groups = list(notice.leading_groups.all())
@@ -87,12 +87,12 @@ def notice_document(notice) -> IndexDocument:
 
     titles = [notice.title, notice.doc_number or ""]
     headings = [f"{a.label} {a.title}" for a in attachments]
-    headings += [t.title for t in tables] + [g.name for g in groups]
+    headings += [t.title for t in tables] + [g.name for g in groups] + [p.name for p in projects]
     headings += [n for m in members if m.unit for n in (m.unit.full_name, m.unit.short_name)]
     headings += _unit_names(projects) + _unit_names(tasks)
     rows = [[str(c) for c in row] for t in tables for row in [t.header or [], *(t.rows or [])]]
     fields = [notice.body, *(a.body for a in attachments), *(c for row in rows for c in row)]
-    fields += [x for p in projects for x in (p.section, p.name, p.content)]
+    fields += [x for p in projects for x in (p.section, p.content)]
     fields += [x for t in tasks for x in (t.section, t.content, t.measures)]
     fields += [x for g in groups for x in (g.office, g.duties)]
     fields += [x for m in members for x in (m.person_name, m.position)]

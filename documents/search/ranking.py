@@ -2,7 +2,7 @@
 
 For each positive term, its occurrences are counted in three fields of the index row —
 the title with the document number (``title_text``), the headings (``heading_text``:
-attachment and table titles, leading groups, units) and the rest of the text
+attachment and table titles, the projects, leading groups and units listed) and the rest of the text
 (``search_text`` holds all three, so the body's count is its count less the other two's) —
 and combined as BM25F does (Robertson, Zaragoza & Taylor, 2004):
 
