@@ -145,7 +145,10 @@ def search_notices(
         if suggest and result.redirect_to is None and result.doc_number:
             result.suggestions = number_suggestions(parse_doc_number(result.doc_number))
         return result
-    if not parsed.positive and not filters.active:
+    # Without a term or a filter there is nothing to search, except the whole archive newest
+    # first (sort=date alone: what the home page's count of notices links to).
+    browsing = result.sort == "date" and not parsed.terms
+    if not parsed.positive and not filters.active and not browsing:
         if parsed.negative:
             result.message = "请至少输入一个要查找的关键词（以“-”开头的词表示排除）。"
         elif parsed.text:

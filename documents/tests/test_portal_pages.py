@@ -109,6 +109,18 @@ def test_home_shows_the_latest_issue_with_its_contents_and_the_figures(client, s
     assert (figures["issues"], figures["notices"]) == (1, 8)
 
 
+def test_the_home_count_of_notices_links_to_every_published_notice_newest_first(client, sample):
+    """“8 件文件” led to an empty search page; it lists the archive by date, drafts left out."""
+    make_notice(issue=make_issue(year=2023), title="草稿中的测试文件")
+    link = re.search(r'<a href="([^"]+)"><strong>8</strong> 件文件</a>', page(client, "/"))
+    assert link is not None
+    listed = page(client, link.group(1).replace("&amp;", "&"))
+    assert "共找到 8 件文件" in listed and "草稿中的测试文件" not in listed
+    numbers = re.findall(r'<li class="notice-row search-hit" data-doc-number="([^"]*)"', listed)
+    newest_first = Notice.objects.published().order_by("-signed_on", "-pk")
+    assert numbers == [n.doc_number for n in newest_first]
+
+
 def test_the_home_unit_figure_counts_the_units_of_the_directory(client, sample):
     seeded_only = Unit.objects.get(short_name="市史志研究中心")
     draft_only = make_unit(full_name="只在草稿中出现的单位")
