@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -15,22 +14,10 @@ from api.problems import PROBLEM_TYPE
 from api.throttling import ClientAddressThrottle
 from documents.models import Notice
 from documents.services import issue_import
+from documents.tests.sample import MINIMAL, MINIMAL_SECOND
 from gazette_site.cache import VERSION_KEY
 
 pytestmark = pytest.mark.django_db
-
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
-).read_bytes()
-
-
-# Another issue, for a publication during a test.
-SECOND = (
-    MINIMAL.replace("第 1 号".encode(), "第 2 号".encode())
-    .replace("总第 71 号".encode(), "总第 72 号".encode())
-    .replace(b"[2023]3", b"[2023]93")
-    .replace("〔2023〕2".encode(), "〔2023〕92".encode())
-)
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def problem_of(response, status: int) -> dict:
 
 
 def test_notices_are_the_published_ones_with_their_page_and_api_urls(client, published):
-    draft = issue_import(data=SECOND).issue
+    draft = issue_import(data=MINIMAL_SECOND).issue
     assert draft is not None and not draft.is_published
     body = get(client, "/api/v1/notices/").json()
     assert body["count"] == published.notices.count()
@@ -194,7 +181,7 @@ def test_responses_are_dated_and_answer_if_modified_since_with_304(
 
     # A publication moves the date: the copy a client has is stale.
     with django_capture_on_commit_callbacks(execute=True):
-        issue_import(data=SECOND, publish=True)
+        issue_import(data=MINIMAL_SECOND, publish=True)
     after = client.get("/api/v1/notices/", HTTP_IF_MODIFIED_SINCE=last_modified)
     assert after.status_code == 200
     assert parse_http_date(after["Last-Modified"]) > parse_http_date(last_modified)

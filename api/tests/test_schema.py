@@ -8,7 +8,6 @@ reproducible and takes seconds; the whole module stays well under half a minute.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
@@ -21,12 +20,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from documents.models import Issue, LeadingGroup, Notice, Unit
 from documents.services import issue_import
-from documents.tests.sample import SAMPLE, load_sample_issue
+from documents.tests.sample import MINIMAL, SAMPLE, load_sample_issue
 from projects.models import Project, Task
 
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
-).read_bytes()
 # Generated requests per operation: in valid (positive) and in invalid (negative) mode.
 EXAMPLES = {schemathesis.GenerationMode.POSITIVE: 8, schemathesis.GenerationMode.NEGATIVE: 5}
 

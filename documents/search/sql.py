@@ -137,7 +137,11 @@ class _Plan:
         return _Sql.join(" AND ", [self.published, self.filtered(), *terms])
 
 
-def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) -> _Plan:
+def plan_search(
+    parsed: ParsedQuery, filters: SearchFilters, today: datetime.date, *, scored: bool = True
+) -> _Plan:
+    """The conditions of a search; with `scored` false, without its score (a count needs
+    none, and the score's inputs cost two statements: the terms' idf and the average length)."""
     # Not in an unpublished issue: the few draft ids are read once per query (an InitPlan),
     # where ``IN (published issues)`` made PostgreSQL probe the issue table once per candidate
     # (it estimates one candidate for any GIN match): 7,040 probes for 项目建设 at 100,000.
@@ -164,11 +168,12 @@ def plan_search(parsed: ParsedQuery, filters: SearchFilters, today: datetime.dat
     ]
     checks += [_Sql("NOT ") + _contains("e.search_text", t) for t in excluded]
     validity = _validity_sql(today)
-    average = ranking.average_length()
-    idfs = ranking.idfs(parsed.positive, (published.text, published.params))
+    positive = parsed.positive if scored else []
+    average = ranking.average_length() if positive else 1.0
+    idfs = ranking.idfs(positive, (published.text, published.params))
     score_parts = [
         _Sql(*ranking.term_score(term, idf, average))
-        for term, idf in zip(parsed.positive, idfs, strict=True)
+        for term, idf in zip(positive, idfs, strict=True)
     ]
     return _Plan(
         published=published,

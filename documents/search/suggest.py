@@ -220,5 +220,5 @@ def _count(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) ->
     same conditions as the search (engine), counted exactly."""
     if not parsed.positive:
         return 0
-    plan = plan_search(parsed, filters, today)
+    plan = plan_search(parsed, filters, today, scored=False)
     return count_rows(plan.narrowed(), COUNT_LIMIT + 1)

@@ -11,6 +11,17 @@ from documents.models import Issue
 from documents.services import issue_import
 
 SAMPLE = Path(__file__).resolve().parents[1] / "demo" / "xianning-2022-05.txt"
+# A small issue of three notices (2023年第1号; 城市绿化管理办法 among them), and another issue made
+# from it (第2号, 总第72号, other numbers) for a second publication within a test.
+MINIMAL = (
+    Path(__file__).resolve().parent / "importer" / "fixtures" / "minimal-issue.txt"
+).read_bytes()
+MINIMAL_SECOND = (
+    MINIMAL.replace("第 1 号".encode(), "第 2 号".encode())
+    .replace("总第 71 号".encode(), "总第 72 号".encode())
+    .replace(b"[2023]3", b"[2023]93")
+    .replace("〔2023〕2".encode(), "〔2023〕92".encode())
+)
 
 # Figures printed in the sample issue, which the pages must reproduce.
 PROJECT_COUNT = 36

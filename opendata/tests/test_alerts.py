@@ -4,7 +4,6 @@ abuse limits, hostile input."""
 from __future__ import annotations
 
 import smtplib
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -13,15 +12,12 @@ from django_tasks_db.models import DBTaskResult
 
 from documents.models import Notice
 from documents.services import issue_import
+from documents.tests.sample import MINIMAL
 from opendata import alerts
 from opendata.models import Subscription
 from opendata.tasks import queue_alerts, send_alert, send_confirmation
 
 pytestmark = pytest.mark.django_db
-
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
-).read_bytes()
 
 
 def ask(client, email: str, address: str = "198.51.100.1", **query):

@@ -11,7 +11,6 @@ import re
 import socket
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,19 +21,10 @@ from django_tasks_db.models import DBTaskResult
 
 from documents.models import Notice
 from documents.services import issue_import, issue_publish
+from documents.tests.sample import MINIMAL, MINIMAL_SECOND
 from opendata.models import Subscription
 from opendata.tasks import queue_alerts, send_alert
 
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
-).read_bytes()
-# Another issue with a notice on 绿化, for the publication after unsubscribing.
-SECOND = (
-    MINIMAL.replace("第 1 号".encode(), "第 2 号".encode())
-    .replace("总第 71 号".encode(), "总第 72 号".encode())
-    .replace(b"[2023]3", b"[2023]93")
-    .replace("〔2023〕2".encode(), "〔2023〕92".encode())
-)
 BASE_URL = "http://gazette.example.gov.cn"
 READER = "reader@example.gov.cn"
 
@@ -144,7 +134,7 @@ def test_subscribe_confirm_receive_one_mail_unsubscribe_and_receive_nothing(clie
     assert not Subscription.objects.exists()
 
     # Publish again: the alerts run, and nobody is left to write to.
-    second = issue_import(data=SECOND).issue
+    second = issue_import(data=MINIMAL_SECOND).issue
     assert second is not None
     issue_publish(issue=second)
     work()

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,15 +14,12 @@ from django_tasks_db.models import DBTaskResult
 
 from documents.models import Notice
 from documents.services import issue_import
+from documents.tests.sample import MINIMAL
 from opendata.exports import downloads_dir, rebuild_downloads
 from opendata.models import Download
 from opendata.tasks import rebuild_downloads_task
 
 pytestmark = pytest.mark.django_db
-
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "documents/tests/importer/fixtures/minimal-issue.txt"
-).read_bytes()
 
 
 @pytest.fixture(autouse=True)
