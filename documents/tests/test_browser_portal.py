@@ -236,6 +236,16 @@ def test_a_notice_prints_as_a_document_without_the_site_around_it(page, live_ser
     expect(thead).to_have_css("display", "table-header-group")
 
 
+def test_search_results_print_across_the_page(page, live_server, sample):
+    """The facets are not printed, and the results do not keep their narrow column."""
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(live_server.url + "/search/?sort=date")
+    page.emulate_media(media="print")
+    expect(page.locator(".search-facets").first).to_be_hidden()
+    hit = page.locator(".search-hit").first.bounding_box()
+    assert hit is not None and hit["width"] > 0.8 * 794
+
+
 # --- Search on a phone ------------------------------------------------------------------------
 
 PHONE_390 = {"width": 390, "height": 844}
