@@ -15,7 +15,14 @@ from documents.models.issues import (
     Validity,
     issue_pdf_path,
 )
-from documents.models.notices import Attachment, Citation, Notice, NoticeQuerySet, Table
+from documents.models.notices import (
+    Attachment,
+    Citation,
+    Notice,
+    NoticeQuerySet,
+    Table,
+    current_validity,
+)
 from documents.models.revisions import (
     OPEN_REVISION_STATUSES,
     Correction,
@@ -63,5 +70,6 @@ __all__ = [
     "UnitKind",
     "UnitQuerySet",
     "Validity",
+    "current_validity",
     "issue_pdf_path",
 ]

@@ -33,6 +33,25 @@ from documents.text import (
 )
 
 
+def current_validity(today: datetime.date) -> Case:
+    """The validity on `today`: repealed (废止) by a published notice, else the stored one when
+    it is not 有效, else expired (失效) past ``expires_on``, else in force. An expression on the
+    fields ``doc_number``, ``validity`` and ``expires_on``, which a notice and its search index
+    row (SearchEntry) both have: the search filters and counts by this very rule."""
+    repealed = (
+        Citation.objects.filter(kind=Citation.Kind.REPEALS, notice__in=Notice.objects.published())
+        .exclude(doc_number="")
+        .values("doc_number")
+    )
+    return Case(
+        When(doc_number__in=repealed, then=Value(Validity.REPEALED)),
+        When(~Q(validity=Validity.IN_FORCE), then=F("validity")),
+        When(expires_on__lt=today, then=Value(Validity.EXPIRED)),
+        default=Value(Validity.IN_FORCE),
+        output_field=models.CharField(),
+    )
+
+
 class NoticeQuerySet(models.QuerySet):
     def published(self) -> NoticeQuerySet:
         """Notices in published issues: the only door for every public page, feed and search."""
@@ -47,24 +66,8 @@ class NoticeQuerySet(models.QuerySet):
         return self.filter(doc_number=number.canonical)
 
     def with_validity(self, today: datetime.date | None = None) -> NoticeQuerySet:
-        """Annotate `current_validity`: repealed by a published notice, else stored, else expiry."""
-        today = today or timezone.localdate()
-        repealing = Citation.objects.filter(
-            kind=Citation.Kind.REPEALS,
-            doc_number=OuterRef("doc_number"),
-            notice__issue__status=PublicationStatus.PUBLISHED,
-        )
-        return self.annotate(
-            repealed_by_notice=Exists(repealing),
-        ).annotate(
-            current_validity=Case(
-                When(repealed_by_notice=True, then=Value(Validity.REPEALED)),
-                When(~Q(validity=Validity.IN_FORCE), then=F("validity")),
-                When(expires_on__lt=today, then=Value(Validity.EXPIRED)),
-                default=Value(Validity.IN_FORCE),
-                output_field=models.CharField(),
-            )
-        )
+        """Annotate `current_validity` (see ``current_validity``)."""
+        return self.annotate(current_validity=current_validity(today or timezone.localdate()))
 
     def for_detail(self) -> NoticeQuerySet:
         """What a notice page shows, fetched in a fixed number of queries. The groups the

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from psycopg import sql
 
 from documents.docnumbers import DocNumberError, parse_doc_number
 from documents.models import Citation, Issue, Notice
@@ -22,7 +23,6 @@ from documents.search.sql import (
     page_ids,
     plan_search,
     sample_size,
-    sample_tsquery,
 )
 from documents.search.suggest import Suggestions, number_suggestions, query_suggestions
 from documents.search.tokens import ParsedQuery, parse_query
@@ -98,15 +98,14 @@ def _notices_with_text(ids: list[int]) -> dict[int, tuple[Notice, str]]:
     to compile than PostgreSQL took to answer it."""
     notice_fields = [f.attname for f in Notice._meta.concrete_fields if f.name != "body"]
     issue_fields = [f.attname for f in Issue._meta.concrete_fields]
-    columns = [f"n.{connection.ops.quote_name(name)}" for name in notice_fields]
-    columns += [f"i.{connection.ops.quote_name(name)}" for name in issue_fields]
-    sql = (
-        f"SELECT {', '.join(columns)}, e.text FROM documents_notice n"
-        " JOIN documents_issue i ON i.id = n.issue_id"
-        " JOIN documents_searchentry e ON e.notice_id = n.id WHERE n.id = ANY(%s)"
-    )
+    columns = [sql.Identifier("n", name) for name in notice_fields]
+    columns += [sql.Identifier("i", name) for name in issue_fields]
+    query = sql.SQL(
+        "SELECT {}, e.text FROM documents_notice n JOIN documents_issue i ON i.id = n.issue_id"
+        " JOIN documents_searchentry e ON e.notice_id = n.id WHERE n.id = ANY({})"
+    ).format(sql.SQL(", ").join(columns), sql.Literal(list(ids)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(ids)])
+        cursor.execute(query)
         rows = cursor.fetchall()
     found = {}
     split = len(notice_fields)
@@ -158,7 +157,8 @@ def search_notices(
         return result
 
     with transaction.atomic():
-        _prefer_the_index()
+        if parsed.terms or filters.active:
+            _prefer_the_index()
         _search(result, parsed, filters, page, today)
     if suggest and result.page is not None and not result.page.hits:
         result.suggestions = query_suggestions(parsed, filters, today)
@@ -166,10 +166,12 @@ def search_notices(
 
 
 def _prefer_the_index() -> None:
-    """Keep PostgreSQL on bitmap scans of the GIN index. Its cost model does not charge for
-    detoasting the stored vectors that ``@@`` reads outside the index; for a frequent term,
-    or under a LIMIT, it then prefers a sequential or B-tree scan that reads a vector per
-    row: 85 ms instead of 9 ms for 发展 at 10,000 notices (see README, Performance)."""
+    """Keep PostgreSQL on bitmap scans of the GIN index when the search has lexemes. Its cost
+    model does not charge for detoasting the stored vectors that ``@@`` reads outside the
+    index; for a frequent term, or under a LIMIT, it then prefers a sequential or B-tree scan
+    that reads a vector per row: 85 ms instead of 9 ms for 发展 at 10,000 notices (see
+    README, Performance). Not for the whole archive by date (no term, no filter), which the
+    date index answers."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
@@ -186,29 +188,27 @@ def _search(
 ) -> None:
     plan = plan_search(parsed, filters, today)
     size = sample_size(plan)
-    large = size.large
-    where = plan.match(sample_tsquery(size.groups) if large else "")
     requested = _page_number(page)
-    # A small result's page comes from the counting scan itself (its rows verified once).
-    fold = (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE) if not large else None
-    total, counts, folded = facet_counts(plan, where, fold)
+    # A small result's page comes from the counting statement itself (rows verified once).
+    fold = (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE) if not size.large else None
+    counts = facet_counts(plan, size, fold)
     scale = SAMPLE_GROUPS / size.groups
-    result.approximate = large
-    result.count = round(total * scale)
-    result.facets = build_facets(counts, filters, scale)
+    result.approximate = size.large
+    result.count = round(counts.total * scale)
+    result.facets = build_facets(counts.facets, filters, scale)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
     # An estimated count may fall short of the last page: the page asked for is read, and
     # only when it is empty does the estimate say which page is the last.
-    number = requested if large else min(requested, num_pages)
+    number = requested if size.large else min(requested, num_pages)
     offset = (number - 1) * PAGE_SIZE
     if fold and number == requested:
-        ids = folded
+        ids = counts.page
     else:
         ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, size)
     if not ids and number > 1:
         # Past the last page (the estimate was high): count the matches to find it.
-        result.count = count_rows(plan.narrowed(), offset)
+        result.count = count_rows(plan, offset)
         number = max(1, -(-result.count // PAGE_SIZE))
         offset = (number - 1) * PAGE_SIZE
         ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, size)

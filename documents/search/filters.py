@@ -158,5 +158,5 @@ def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) 
 
 
 def _flag(counts: dict, selected: bool, scaled: Callable[[int], int]) -> list[Bucket]:
-    n = counts.get(True, 0)
+    n = counts.get("true", 0)
     return [Bucket(value="1", label="是", count=scaled(n), selected=selected)] if n else []

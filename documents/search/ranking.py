@@ -58,6 +58,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import sql
 
 from documents.search.tokens import TIER_MARK, Term, quote_lexeme, tsquery_of
 
@@ -81,51 +82,63 @@ class Weights:
 WEIGHTS = Weights()
 
 
-def occurrences(column: str) -> str:
-    """SQL: how many times the parameter occurs in `column` (the parameter is given twice).
-    In bytes: octet_length reads a long text's stored size without decompressing it, so only
-    replace() reads the text itself."""
-    removed = f"octet_length(replace({column}, %s, ''))"
-    return f"((octet_length({column}) - {removed}) / octet_length(%s))"
+def _float(value: float) -> sql.Composable:
+    """A float8 literal (a bare 1.2 is numeric in PostgreSQL, slower and not a float)."""
+    return sql.SQL("{}::float8").format(sql.Literal(float(value)))
 
 
-def term_score(term: Term, idf: float, average_length: float) -> tuple[str, tuple]:
-    """SQL and parameters of one term's part of the score, on the index row ``e``; its tf̃ is
-    computed once a row (a subquery), as it appears twice in the formula."""
-    title, heading, whole = (
-        occurrences(f"e.{column}") for column in ("title_text", "heading_text", "search_text")
+def _occurrences(column: str, needle: str) -> sql.Composable:
+    """How many times `needle` occurs in `column`. In bytes: octet_length reads a long
+    text's stored size without decompressing it, so only replace() reads the text itself."""
+    return sql.SQL(
+        "((octet_length({c}) - octet_length(replace({c}, {n}, ''))) / octet_length({n}))"
+    ).format(c=sql.Identifier(column), n=sql.Literal(needle))
+
+
+def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
+    """One term's part of the score, on an index row; its tf̃ is computed once a row (a
+    subquery), as it appears twice in the formula."""
+    tf = sql.SQL(
+        "{title} * t.title + {heading} * t.heading + {body} * greatest(t.whole - t.title"
+        " - t.heading, 0) / (1 - {b} + {b} * octet_length(search_text) / {average})"
+    ).format(
+        title=sql.Literal(WEIGHTS.title),
+        heading=sql.Literal(WEIGHTS.heading),
+        body=sql.Literal(WEIGHTS.body),
+        b=_float(B),
+        average=_float(max(average_length, 1.0)),
     )
-    norm = f"(1 - {B} + {B} * octet_length(e.search_text) / %s::float8)"
-    tf = (
-        f"{WEIGHTS.title} * t.title + {WEIGHTS.heading} * t.heading"
-        f" + {WEIGHTS.body} * greatest(t.whole - t.title - t.heading, 0) / {norm}"
+    return sql.SQL(
+        "(SELECT {idf} * s.tf * {k1_1} / (s.tf + {k1}) FROM (SELECT {tf} AS tf FROM (SELECT"
+        " {title} AS title, {heading} AS heading, {whole} AS whole) t) s)"
+    ).format(
+        idf=_float(idf),
+        k1_1=_float(K1 + 1),
+        k1=_float(K1),
+        tf=tf,
+        title=_occurrences("title_text", term.needle),
+        heading=_occurrences("heading_text", term.needle),
+        whole=_occurrences("search_text", term.needle),
     )
-    sql = (
-        f"(SELECT %s * s.tf * {K1 + 1} / (s.tf + {K1}) FROM (SELECT {tf} AS tf FROM"
-        f" (SELECT {title} AS title, {heading} AS heading, {whole} AS whole) t) s)"
-    )
-    needle = term.needle
-    return sql, (idf, max(average_length, 1.0), *([needle] * 6))
 
 
-def idfs(terms: list[Term], published: tuple[str, tuple]) -> list[float]:
-    """Each term's idf over the published index rows (`published`: SQL and parameters of the
-    condition on ``e``); one statement."""
+def idfs(terms: list[Term], published: sql.Composable) -> list[float]:
+    """Each term's idf over the published index rows (`published`: the condition); one
+    statement."""
     if len(terms) < 2:
         return [1.0] * len(terms)  # one term: a constant factor, no need to count
-    condition, params = published
-    counts = ", ".join(
-        "(SELECT count(*) FROM (SELECT 1 FROM documents_searchentry e"
-        f" WHERE {condition} AND e.vector @@ %s::tsquery LIMIT {DF_LIMIT}) d)"
-        for _ in terms
-    )
-    total = "SELECT reltuples FROM pg_class WHERE relname = 'documents_searchentry'"
-    sql = f"SELECT ({total}), {counts}"
-    values: list = []
-    for term in terms:
-        values += [*params, tsquery_of([term])]
+    counts = [
+        sql.SQL(
+            "(SELECT count(*) FROM (SELECT 1 FROM documents_searchentry WHERE {} AND"
+            " vector @@ {}::tsquery LIMIT {}) d)"
+        ).format(published, sql.Literal(tsquery_of([term])), sql.Literal(DF_LIMIT))
+        for term in terms
+    ]
+    query = sql.SQL(
+        "SELECT (SELECT reltuples FROM pg_class WHERE relname = 'documents_searchentry'), {}"
+    ).format(sql.SQL(", ").join(counts))
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(query)
         rows, *frequencies = cursor.fetchone()
     n = max(float(rows or 0), float(max(frequencies, default=0)), 1.0)
     return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]

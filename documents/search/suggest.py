@@ -221,4 +221,4 @@ def _count(parsed: ParsedQuery, filters: SearchFilters, today: datetime.date) ->
     if not parsed.positive:
         return 0
     plan = plan_search(parsed, filters, today, scored=False)
-    return count_rows(plan.narrowed(), COUNT_LIMIT + 1)
+    return count_rows(plan, COUNT_LIMIT + 1)

@@ -766,7 +766,7 @@ def test_user_text_never_reaches_tsquery_syntax_unquoted():
 def varied_corpus():
     """Sixty notices where 发展 is in every title, some headings and many bodies, 推进 in
     about half the bodies, and the phrase 推进项目建设 in a third: enough rows for every way a
-    large result's page is found (impact tiers, date walk, candidates sorted by date)."""
+    large result's page is found (impact tiers, candidates sorted by date)."""
     notices = []
     for n in range(60):
         title = ["发展规划", "加快发展", "工作通知", "实施方案"][n % 4] + f"{n}"
@@ -797,13 +797,11 @@ SAMPLED_CASES = [
 
 def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch):
     """Counts of a large result are estimates; its pages are not. Whatever way a page of a
-    large result is found (by its impact tiers, by a walk of the date index, or by the
-    candidates sorted by date), it is the page the exact path ranks. Every query, filter,
-    order and candidate path, on one corpus (building it is most of the cost)."""
+    large result is found (by its impact tiers or by the candidates sorted by date), it is
+    the page the exact path ranks. Every query, filter and order on one corpus (building it
+    is most of the cost)."""
     failures = []
-    for (query, params), sort, dense in itertools.product(
-        SAMPLED_CASES, ("relevance", "date"), (True, False)
-    ):
+    for (query, params), sort in itertools.product(SAMPLED_CASES, ("relevance", "date")):
         filters = search.SearchFilters.from_params(params)
         with monkeypatch.context() as patched:
             exact = [
@@ -818,9 +816,8 @@ def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch
             patched.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 3)
             patched.setattr(search_sql, "SAMPLE_TARGET", 2)
             patched.setattr(search_sql, "VERIFIED_SAMPLE_TARGET", 2)
-            patched.setattr(search_sql, "DENSE_CANDIDATES", 1 if dense else 10**9)
             sampled = [search_notices(query, filters=filters, sort=sort, page=n) for n in (1, 2, 3)]
-        case = (query, params, sort, "dense" if dense else "sparse")
+        case = (query, params, sort)
         if not sampled[0].approximate:
             failures.append(f"{case}: not sampled")
         elif [[h.notice.pk for h in page_of(r).hits] for r in sampled] != exact:
@@ -882,7 +879,6 @@ def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
     ]
     monkeypatch.setattr(search_sql, "EXACT_LIMIT", 2)
     monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 1)
-    monkeypatch.setattr(search_sql, "DENSE_CANDIDATES", 1)
     result = search_notices("发展")
     assert result.approximate
     assert [h.notice for h in page_of(result).hits] == [older, *reversed(newer)]
