@@ -86,6 +86,15 @@ def _no_page_cache_unless_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_statistics():
+    """Each test reads the search index's average text length afresh (a process keeps it a
+    minute: documents.search.ranking), never one of a previous test's rows."""
+    from documents.search import ranking
+
+    ranking.forget_average()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limit_unless_asked(request, settings):
     """Search and CSV exports are not rate-limited in tests; tests of the limiter mark
     themselves `rate_limit`."""

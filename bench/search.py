@@ -20,7 +20,7 @@
    page), as a naive Django app does; reference = tantivy (count, the same six facets by terms
    aggregations, first page of 20 with titles and passages highlighted by SnippetGenerator).
    Then checks, query by query, that tantivy's facet counts are ours.
-5. Evaluates ours on the judged query set (documents/search/judged.toml: MRR, nDCG@5). Its
+5. Evaluates ours on the judged query set (bench/judged.toml: MRR, nDCG@5). Its
    corpus (the sample issue and a few hundred generated notices) is not the timed one, so it
    is built in a database of its own, ``gazette_bench_judged``, and dropped (``--no-relevance``
    skips this).
@@ -619,7 +619,7 @@ def time_rebuild() -> float:
 
 
 def relevance() -> dict[str, Any]:
-    """MRR and nDCG@5 of ours on the judged set (documents/search/judged.toml).
+    """MRR and nDCG@5 of ours on the judged set (bench/judged.toml).
 
     The benchmark's corpus cannot hold the judged queries (they are judged on the sample issue
     and a corpus of ``generated`` notices dated from ``first_year``), so the judged corpus is
@@ -627,7 +627,7 @@ def relevance() -> dict[str, Any]:
     from django.core.management import call_command
 
     from bench.corpus import SAMPLE, Corpus
-    from documents.search.evaluation import evaluate, load_judged
+    from bench.relevance import evaluate, load_judged
     from documents.services import issue_import
 
     judged = load_judged()
@@ -644,7 +644,7 @@ def relevance() -> dict[str, Any]:
         "corpus": (
             f"evaluated apart from the timed corpus, in {JUDGED_DATABASE}: the sample issue"
             f" and {judged.generated} notices of bench/corpus.py (seed {judged.seed}, issues"
-            f" from {judged.first_year}), the corpus documents/search/judged.toml is judged on"
+            f" from {judged.first_year}), the corpus bench/judged.toml is judged on"
         ),
         **evaluation.as_dict(),
     }

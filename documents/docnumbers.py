@@ -348,3 +348,62 @@ def _agency_code_from_run(run: str) -> str:
         if starts:
             return tail[starts[-1] :]
     return tail[-_FALLBACK_CODE_LENGTH:]
+
+
+# --- Parts of a number ------------------------------------------------------------------------
+
+_PART_SERIAL = rf"0*(?P<serial>[1-9][0-9]{{0,{MAX_SERIAL_DIGITS - 1}}})"
+_PART_ENDING = r"(?:号(?: ?文件)?|文件)"  # 29号, 29号文件, 29文件
+# A serial alone: 29号, 第29号, 29号文件, 29文件. Without 号 or 文件 it is any number.
+_SERIAL_ONLY_RE = re.compile(rf"(?:第 ?)?{_PART_SERIAL} ?{_PART_ENDING}")
+# A year and a serial: 2022年29号, 2022-29, 〔2022〕29号, [2022]第29号, 2022 29号. Something must
+# stand between them (a bracket, 年, 第, a dash or a space): 202229 is no year and serial.
+_YEAR_SERIAL_RE = re.compile(
+    r"(?P<open>[〔\[(【〖{] ?)?(?P<year>[0-9]{4})"
+    r"(?P<between>[ 年〕\])】〗}\-–—/.,、·]*)(?P<di>第 ?)?"
+    rf"{_PART_SERIAL}(?: ?{_PART_ENDING})?"
+)
+
+
+@dataclass(frozen=True)
+class PartialNumber:
+    """What people type for a number when they remember part of it: a serial, or a year and
+    a serial (``29号文件``, ``2022年29号``)."""
+
+    year: int | None
+    serial: int
+
+
+def parse_partial_number(text: str) -> PartialNumber | None:
+    """The year and serial of text that is part of a document number, or None: a serial with
+    号, 号文件 or 文件 (``29号``, ``第29号``, ``29号文件``), or a year and a serial with something
+    between them (``2022年29号``, ``2022-29``, ``〔2022〕29号``)."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    if match := _SERIAL_ONLY_RE.fullmatch(text):
+        return PartialNumber(year=None, serial=int(match["serial"]))
+    match = _YEAR_SERIAL_RE.fullmatch(text)
+    if match is None or not (match["open"] or match["between"] or match["di"]):
+        return None  # no year and serial, or 202229: four digits and more, not two numbers
+    if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
+        return None
+    return PartialNumber(year=int(match["year"]), serial=int(match["serial"]))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by at most one edit: a character inserted, deleted or replaced
+    (Levenshtein distance ≤ 1), or two neighbouring characters swapped (咸办政发 for 咸政办发,
+    a common slip of the keyboard). Linear time."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        if a[start + 1 :] == b[start + 1 :]:
+            return True  # one replaced
+        swapped = a[start : start + 2] == b[start : start + 2][::-1]
+        return swapped and a[start + 2 :] == b[start + 2 :]
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]  # one inserted

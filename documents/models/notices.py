@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from documents.docnumbers import DocNumberError, parse_doc_number
+from documents.docnumbers import DocNumber, DocNumberError, parse_doc_number, within_one_edit
 from documents.extensions import notice_extensions
 from documents.importer.structure import structure_of
 from documents.models.issues import FIRST_YEAR, Issue, PublicationStatus, Validity
@@ -64,6 +64,15 @@ class NoticeQuerySet(models.QuerySet):
         except DocNumberError:
             return self.none()
         return self.filter(doc_number=number.canonical)
+
+    def near_doc_number(self, number: DocNumber) -> NoticeQuerySet:
+        """Notices with `number`'s year and serial whose agency code is within one edit of its
+        code (``within_one_edit``): what 咸政办〔2022〕29号 may have meant. The codes come from
+        the index on (agency_code, year, serial), never from the notices' text."""
+        same = self.filter(year=number.year, serial=number.serial)
+        codes = same.order_by().values_list("agency_code", flat=True).distinct()
+        near = [code for code in codes if within_one_edit(code, number.agency_code)]
+        return same.filter(agency_code__in=near)
 
     def with_validity(self, today: datetime.date | None = None) -> NoticeQuerySet:
         """Annotate `current_validity` (see ``current_validity``)."""

@@ -18,11 +18,10 @@ from documents.search.sql import (
     MAX_PAGE,
     PAGE_SIZE,
     SAMPLE_GROUPS,
+    count,
     count_rows,
-    facet_counts,
     page_ids,
     plan_search,
-    sample_size,
 )
 from documents.search.suggest import Suggestions, number_suggestions, query_suggestions
 from documents.search.tokens import ParsedQuery, parse_query
@@ -187,31 +186,28 @@ def _search(
     today: datetime.date,
 ) -> None:
     plan = plan_search(parsed, filters, today)
-    size = sample_size(plan)
     requested = _page_number(page)
-    # A small result's page comes from the counting statement itself (rows verified once).
-    fold = (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE) if not size.large else None
-    counts = facet_counts(plan, size, fold)
-    scale = SAMPLE_GROUPS / size.groups
-    result.approximate = size.large
+    counts = count(plan, (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE))
+    scale = SAMPLE_GROUPS / counts.groups
+    result.approximate = counts.large
     result.count = round(counts.total * scale)
     result.facets = build_facets(counts.facets, filters, scale)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
     # An estimated count may fall short of the last page: the page asked for is read, and
     # only when it is empty does the estimate say which page is the last.
-    number = requested if size.large else min(requested, num_pages)
+    number = requested if counts.large else min(requested, num_pages)
     offset = (number - 1) * PAGE_SIZE
-    if fold and number == requested:
+    if counts.page is not None and number == requested:
         ids = counts.page
     else:
-        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, size)
+        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=counts.large)
     if not ids and number > 1:
         # Past the last page (the estimate was high): count the matches to find it.
         result.count = count_rows(plan, offset)
         number = max(1, -(-result.count // PAGE_SIZE))
         offset = (number - 1) * PAGE_SIZE
-        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, size)
+        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=counts.large)
         num_pages = number
     result.count = max(result.count, offset + len(ids[:PAGE_SIZE]))
     result.page = ResultPage(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import ClassVar
 
 from django.http import QueryDict
@@ -93,16 +93,7 @@ class SearchFilters:
 
     @property
     def active(self) -> bool:
-        return bool(
-            self.year
-            or self.issuer
-            or self.agency
-            or self.validity
-            or self.projects
-            or self.tasks
-            or self.date_from
-            or self.date_to
-        )
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("notes", "params"))
 
 
 @dataclass

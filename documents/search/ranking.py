@@ -1,59 +1,32 @@
-"""How well a notice matches a query: a BM25F score over the verified matches.
+"""How well a notice matches a query: BM25F (Robertson, Zaragoza & Taylor, 2004) over the
+verified matches. Each positive term's occurrences are counted in the title with the document
+number (``title_text``), the headings (``heading_text``: attachment and table titles, the
+projects, leading groups and units listed) and the rest (``search_text`` holds all three):
 
-For each positive term, its occurrences are counted in three fields of the index row —
-the title with the document number (``title_text``), the headings (``heading_text``:
-attachment and table titles, the projects, leading groups and units listed) and the rest of the text
-(``search_text`` holds all three, so the body's count is its count less the other two's) —
-and combined as BM25F does (Robertson, Zaragoza & Taylor, 2004):
-
-    tf̃ = WEIGHTS.title · tf_title + WEIGHTS.heading · tf_heading
-         + WEIGHTS.body · tf_body / (1 − B + B · length / average length)
+    tf̃ = 5 · tf_title + 2 · tf_heading + tf_body / (1 − B + B · length / average length)
     score = Σ over terms of idf(term) · tf̃ · (K1 + 1) / (tf̃ + K1)
 
-so a notice that uses a term throughout outranks one that mentions it once, a term in the
-title counts most, and a long document needs more occurrences than a short one for the same
-score (only the body is normalised by length: titles and headings are short). ``idf`` is
-BM25's ``ln(1 + (N − df + 0.5) / (df + 0.5))`` with ``df`` the notices holding the term's
-lexemes (an upper bound of those holding the term, counted up to ``DF_LIMIT``); it only
-orders the terms of one query against each other. Equal scores fall back to newest first.
+with ``idf = ln(1 + (N − df + 0.5) / (df + 0.5))``, ``df`` the rows holding the term's lexemes.
+Higher first; equal scores newest first. Occurrences are counted in SQL on the matched rows
+(``term_score``), so a score costs a read of the row's text: a small result is scored whole.
 
-Occurrences are counted in SQL, ``(length(field) − length(replace(field, term, ''))) /
-length(term)``, on the rows the search has already matched: the score costs a read of each
-matching row's text. A small result (see sql.py) is scored whole. A large one is not read
-whole: its best rows are found through **impact tiers** in the index, an impact-ordered
-top-k (Anh & Moffat's impact ordering, with the threshold test of Fagin's algorithms):
-
-* At index time each lexeme's weighted count ``w = WEIGHTS.title · in title + WEIGHTS.heading
-  · in headings + WEIGHTS.body · in the rest`` gives it a tier in half octaves,
-  ``floor(2 · log2 w)`` (the bit length of w² less one) up to ``TIERS``; a lexeme of tier 1 or
-  more is stored a second time as ``+<tier><lexeme>`` (``TIER_MARK``, the tier one base-36
-  digit; ``+7项目``: w from 12 to 15). A title occurrence alone is tier 4, a heading
-  occurrence tier 2, a single body occurrence tier 0 (no tier lexeme). Half octaves, not
-  octaves: the last fetch below reads about a quarter as many rows for a frequent term
-  (the 228 rows of w ≥ 12 against the 974 of w ≥ 8 for 发展 at 10,000 notices) at no cost
-  in size (one tier lexeme a lexeme either way).
-* Each occurrence of a term holds an occurrence of each of its lexemes in the same field, so
-  ``WEIGHTS.title · tf_title + WEIGHTS.heading · tf_heading + WEIGHTS.body · tf_body`` is at
-  most the smallest ``w`` of its lexemes. A row where, for every term, some lexeme is below
-  tier N has, for every term, that weighted count below 2^(N/2), so at most ``isqrt(2^N − 1)``
-  (the weights are integers), and since the length norm is at least 1 − B, ``tf̃ ≤
-  isqrt(2^N − 1) / (1 − B)``: its score is at most ``bound(N)``, the formula's value there
-  summed over the terms (the score grows with tf̃). Every row is in tier 0 or more, so
-  nothing is left below tier 0 (``bound(0)`` is 0).
-* sql.page_ids fetches, through the GIN index, the matching rows with some term in tier ≥ N
-  (every lexeme of the term in tier ≥ N: ``tier_tsquery``), scores them exactly, and stops when
-  the k-th best score is above ``bound(N)``; else it fetches the rows down to the highest
-  tier whose bound that score is above (``tier_met``: the k-th score only rises as rows are
-  added, so that is the last fetch). The rows it leaves score less than the k-th, so the page
-  is the one scoring every match would give, ties included.
-* Below tier 1 every term has a lexeme held once, in the body, so every term occurs exactly
-  once there: the score falls with the length alone. Those rows are not all scored; they are
-  taken shortest first (then newest), verified in that order until the page is full.
+A large one is not, thanks to **impact tiers** (Anh & Moffat's impact ordering with Fagin's
+threshold test). At index time each lexeme's weighted count ``w`` (5 in the title, 2 in a
+heading, 1 elsewhere, per occurrence) gives it the tier ``floor(2 · log2 w)`` (half octaves,
+up to ``TIERS``), and a lexeme of tier 1 or more is stored a second time as ``+<tier><lexeme>``
+(``+7项目``: w from 12 to 15). A term's weighted count is at most the smallest ``w`` of its
+lexemes, so a row where no term has all its lexemes in tier N or above scores at most
+``bound(N)`` (the formula at ``tf̃ = isqrt(2^N − 1) / (1 − B)``, the length norm being at least
+1 − B). sql._best_by_tiers fetches the rows of the highest tiers, scores them, and goes down
+a tier (``tier_met``) only while the page's last score is not above the bound of the rows
+left: the page is the one scoring every match would give. Below tier 1 each term occurs once,
+in the body, and the score falls with the length alone: those rows come shortest first.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -66,6 +39,7 @@ K1 = 1.2
 B = 0.15
 DF_LIMIT = 100_000  # document frequencies are counted no further (the idf barely moves)
 AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
+AVERAGE_SECONDS = 60  # how long a process keeps it
 TIERS = 20  # impact tiers 1 … 20 (one base-36 digit); w ≥ 2^10 is tier 20
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -144,17 +118,30 @@ def idfs(terms: list[Term], published: sql.Composable) -> list[float]:
     return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]
 
 
+_averages: dict[str, tuple[float, float]] = {}  # database alias → (when read, average)
+
+
 def average_length() -> float:
     """The average length (in bytes) of the index rows' text, from the newest AVERAGE_SAMPLE
-    rows."""
+    rows. It moves slowly (a notice among a thousand), so a process reads it at most every
+    AVERAGE_SECONDS, and again after it writes the index (``forget_average``)."""
+    now = time.monotonic()
+    read, value = _averages.get(connection.alias, (-AVERAGE_SECONDS, 0.0))
+    if now - read < AVERAGE_SECONDS:
+        return value
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT avg(octet_length(search_text)) FROM (SELECT search_text FROM"
             " documents_searchentry ORDER BY notice_id DESC LIMIT %s) s",
             (AVERAGE_SAMPLE,),
         )
-        value = cursor.fetchone()[0]
-    return float(value or 1.0)
+        value = float(cursor.fetchone()[0] or 1.0)
+    _averages[connection.alias] = (now, value)
+    return value
+
+
+def forget_average() -> None:
+    _averages.clear()
 
 
 # --- Impact tiers -----------------------------------------------------------------------------

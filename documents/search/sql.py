@@ -38,6 +38,9 @@ PROBE_GROUPS = 2  # sample groups (of 1,024) a query's size is first estimated f
 PROBE_LIMIT = 1000  # candidates the probe counts at most (×512: past any exact limit)
 SAMPLE_TARGET = 800  # rows a sampled count reads, about (±3.5 % at one standard error)
 VERIFIED_SAMPLE_TARGET = 400  # the same when each row's text is read to verify a term (±5 %)
+# Up to this many matches, a small result is scored whole (a text read each, about 25 µs);
+# more go through the impact tiers (about 8 ms, whatever the size): ranking.py.
+SCORE_ALL_LIMIT = 300
 
 TABLE = sql.Identifier(SearchEntry._meta.db_table)
 TRUE = sql.SQL("TRUE")
@@ -110,11 +113,6 @@ class Plan:
     rank: sql.Composable  # the BM25F score (documents.search.ranking)
     idfs: list[float]  # of the positive terms
     positive: list[Term]
-
-    @property
-    def verifies(self) -> bool:
-        """Whether candidates' text must be read to verify a term."""
-        return bool(self.verify)
 
     def where(
         self, extra: str = "", *, verified: bool = True, filtered: bool = True
@@ -196,55 +194,134 @@ def _filter_conditions(
     return {name: condition for name, active, condition in conditions if active}
 
 
-# --- Sizing -----------------------------------------------------------------------------------
+# --- Counts and facets ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Size:
-    """How a search reads its rows: the sample groups its counts read (all of them: exact)."""
+@dataclass
+class Counts:
+    """The count and facets of a search, counted in `groups` of the 1,024 sample groups (all
+    of them: exact), and the page asked for when the counting statement gave it (else None)."""
 
-    groups: int
-    candidates: int  # rows with its lexemes: counted, or estimated from the probe
+    total: int
+    facets: dict[str, dict[str, int]]  # facet → {value as text: count}
+    groups: int = SAMPLE_GROUPS
+    page: list[int] | None = None
 
     @property
     def large(self) -> bool:
         return self.groups < SAMPLE_GROUPS
 
 
-def sample_size(plan: Plan) -> Size:
-    """How many sample groups the counts read: all of them (exact counts) when few enough rows
-    have the query's lexemes, else about SAMPLE_TARGET rows' worth.
+def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
+    """The count and the facets (each counted with every *other* filter applied) of the rows
+    matching the plan, and the page `page` (sort, limit, offset) when that is cheap.
 
-    One statement: the candidates in PROBE_GROUPS groups (a GIN intersection with a short
-    posting list, cheap however frequent the term) and, only when that probe does not show
-    the result to be large (twice the exact limit, so the probe's sampling error rarely sends
-    a countable result to the sampled path), all candidates, counted up to the limit.
-    PostgreSQL evaluates that second subquery lazily: a frequent term never builds the bitmap
-    of all its rows."""
-    limit = VERIFIED_EXACT_LIMIT if plan.verifies else EXACT_LIMIT
-    query = sql.SQL(
-        "WITH p AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE {probe}"
-        " LIMIT {probe_limit}) s) SELECT p.n AS probe, CASE WHEN p.n * {groups} > {large}"
-        " THEN NULL ELSE (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {all}"
-        " LIMIT {limit}) c) END AS exact FROM p"
-    ).format(
-        table=TABLE,
-        probe=plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
-        probe_limit=sql.Literal(PROBE_LIMIT),
-        groups=sql.Literal(SAMPLE_GROUPS),
-        large=sql.Literal(2 * limit * PROBE_GROUPS),
-        all=plan.where(verified=False, filtered=False),
-        limit=sql.Literal(limit + 1),
-    )
-    row = _rows(query)[0]
-    if row["exact"] is not None and row["exact"] <= limit:
-        return Size(groups=SAMPLE_GROUPS, candidates=row["exact"])
-    estimate = max(row["probe"] * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
-    target = VERIFIED_SAMPLE_TARGET if plan.verifies else SAMPLE_TARGET
+    Exact when few rows have the query's lexemes (EXACT_LIMIT, or VERIFIED_EXACT_LIMIT when
+    each candidate's text is read to verify a term): one statement. Else estimated from the
+    rows of a sample of the 1,024 groups, about SAMPLE_TARGET of them (VERIFIED_SAMPLE_TARGET),
+    in a second statement; its size comes from the first one's probe, the candidates in
+    PROBE_GROUPS groups (a GIN intersection with a short posting list, cheap however frequent
+    the term), which also spares the first statement its scan when it shows thousands."""
+    limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
+    exact, probe = _counting(plan, page, limit=limit)
+    if exact is not None:
+        return exact
+    estimate = max(probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
+    target = VERIFIED_SAMPLE_TARGET if plan.verify else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
-    return Size(groups=groups, candidates=estimate)
+    sampled, _ = _counting(plan, None, groups=groups)
+    assert sampled is not None
+    return sampled
+
+
+def _counting(
+    plan: Plan, page: tuple[str, int, int] | None, *, limit: int = 0, groups: int = SAMPLE_GROUPS
+) -> tuple[Counts | None, int]:
+    """(counts, probe) from one statement over the candidates in `groups` sample groups; with
+    `limit`, over all of them, None for the counts when there are more than `limit` (or the
+    probe shows that many). The candidates are read once, into ``m``, with each filter's
+    test and the verification as columns. The page of a small result comes from there too:
+    by date, or by score when the text is read anyway (a term to verify) or when the matches
+    are few (SCORE_ALL_LIMIT; more are scored through the impact tiers, ``page_ids``)."""
+
+    def holds(without: str = "") -> sql.Composable:
+        tests = [sql.Identifier(f"f_{name}") for name in plan.filters if name != without]
+        return _all([sql.SQL("verified"), *tests])
+
+    facets = [
+        sql.SQL(
+            "SELECT {name}, {column}::text, count(*) FILTER (WHERE {holds}), NULL, NULL, NULL"
+            " FROM m GROUP BY {column}"
+        ).format(name=sql.Literal(name), column=sql.Identifier(column), holds=holds(name))
+        for name, column in FACETS.items()
+    ]
+    ids = sql.NULL
+    if page:
+        sort, size, offset = page
+        date = sort == "date" or not plan.positive
+        order = BY_DATE if date else sql.SQL("rank DESC, {}").format(BY_DATE)
+        ids = sql.SQL(
+            "(SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
+            " (SELECT notice_id, date, {rank}"
+            " AS rank FROM m WHERE {holds} ORDER BY {order} LIMIT {size} OFFSET {offset}) p)"
+        ).format(
+            order=order,
+            rank=sql.SQL("0") if date else plan.rank,
+            holds=holds(),
+            size=sql.Literal(size),
+            offset=sql.Literal(offset),
+        )
+        if not (date or plan.verify):
+            ids = sql.SQL("CASE WHEN (SELECT count(*) FROM m WHERE {}) <= {} THEN {} END").format(
+                holds(), sql.Literal(SCORE_ALL_LIMIT), ids
+            )
+    probe = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) s").format(
+        TABLE,
+        plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
+        sql.Literal(PROBE_LIMIT),
+    )
+    query = sql.SQL(
+        "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
+        " {validity} AS validity, has_projects, has_tasks, notice_id, date, title_text,"
+        " heading_text, search_text, {verified} AS verified{flags} FROM {table} WHERE {where}"
+        " {limit}) SELECT '' AS facet, NULL AS value, count(*) FILTER (WHERE {holds}) AS count,"
+        " count(*) AS candidates, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
+        " UNION ALL {facets}"
+    ).format(
+        probe=probe if limit else sql.SQL("SELECT 0 AS n"),
+        validity=plan.validity,
+        verified=_all(plan.verify),
+        flags=sql.SQL("").join(
+            sql.SQL(", {} AS {}").format(condition, sql.Identifier(f"f_{name}"))
+            for name, condition in plan.filters.items()
+        ),
+        table=TABLE,
+        where=plan.where(sample_tsquery(groups), verified=False, filtered=False),
+        # A probe showing thousands spares the scan (a one-time filter, tested first).
+        limit=sql.SQL("AND (SELECT n FROM p) * {} <= {} LIMIT {}").format(
+            sql.Literal(SAMPLE_GROUPS // PROBE_GROUPS),
+            sql.Literal(2 * limit),
+            sql.Literal(limit + 1),
+        )
+        if limit
+        else sql.SQL(""),
+        holds=holds(),
+        ids=ids,
+        facets=sql.SQL(" UNION ALL ").join(facets),
+    )
+    counts = Counts(total=0, facets={name: {} for name in FACETS}, groups=groups)
+    probed = 0
+    for row in _rows(query):
+        if row["facet"]:
+            counts.facets[row["facet"]][row["value"]] = row["count"]
+        else:
+            counts.total, counts.page, probed = row["count"], row["ids"], row["probe"]
+            large = probed * (SAMPLE_GROUPS // PROBE_GROUPS) > 2 * limit
+            if limit and (large or row["candidates"] > limit):
+                return None, probed
+    return counts, probed
 
 
 def sample_tsquery(groups: int) -> str:
@@ -256,68 +333,6 @@ def sample_tsquery(groups: int) -> str:
             lexemes.append(quote_lexeme(f"{mark}{start >> shift}"))
             start += 1 << shift
     return " | ".join(lexemes)
-
-
-# --- Counts and facets ------------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    total: int
-    facets: dict[str, dict[str, int]]  # facet → {value as text: count}
-    page: list[int]  # the ids of the page asked for, when the counting statement gave it
-
-
-def facet_counts(plan: Plan, size: Size, page: tuple[str, int, int] | None = None) -> Counts:
-    """The count and facets of the rows matching the plan (in the sample, when `size` is
-    large), each facet counted with every *other* filter applied, in one statement.
-
-    With `page` (sort, limit, offset) the statement also gives that page's ids: a small
-    result's candidates are then each verified once, for both."""
-
-    def holds(without: str = "") -> sql.Composable:
-        return _all([sql.Identifier(f"f_{name}") for name in plan.filters if name != without])
-
-    flags = [
-        sql.SQL("{} AS {}").format(condition, sql.Identifier(f"f_{name}"))
-        for name, condition in plan.filters.items()
-    ]
-    facets = [
-        sql.SQL(
-            "SELECT {name} AS facet, {column}::text AS value, count(*) FILTER (WHERE {holds})"
-            " AS count, NULL AS ids FROM m GROUP BY {column}"
-        ).format(name=sql.Literal(name), column=sql.Identifier(column), holds=holds(name))
-        for name, column in FACETS.items()
-    ]
-    if page:
-        sort, limit, offset = page
-        order = BY_DATE if sort == "date" else sql.SQL("rank DESC, {}").format(BY_DATE)
-        ids = sql.SQL(
-            "(SELECT array_agg(notice_id ORDER BY {order}) FROM (SELECT * FROM m WHERE {holds}"
-            " ORDER BY {order} LIMIT {limit} OFFSET {offset}) p)"
-        ).format(order=order, holds=holds(), limit=sql.Literal(limit), offset=sql.Literal(offset))
-    query = sql.SQL(
-        "WITH m AS MATERIALIZED (SELECT year, issuer, agency_code, {validity} AS validity,"
-        " has_projects, has_tasks, notice_id, date, {rank} AS rank{flags} FROM {table}"
-        " WHERE {where}) SELECT '' AS facet, NULL AS value, count(*) FILTER (WHERE {holds})"
-        " AS count, {ids}::bigint[] AS ids FROM m UNION ALL {facets}"
-    ).format(
-        validity=plan.validity,
-        rank=plan.rank if page else sql.SQL("0"),
-        flags=sql.SQL("").join(sql.SQL(", {}").format(flag) for flag in flags),
-        table=TABLE,
-        where=plan.where(sample_tsquery(size.groups), filtered=False),
-        holds=holds(),
-        ids=ids if page else sql.NULL,
-        facets=sql.SQL(" UNION ALL ").join(facets),
-    )
-    counts = Counts(total=0, facets={name: {} for name in FACETS}, page=[])
-    for row in _rows(query):
-        if row["facet"]:
-            counts.facets[row["facet"]][row["value"]] = row["count"]
-        else:
-            counts.total, counts.page = row["count"], row["ids"] or []
-    return counts
 
 
 def count_rows(plan: Plan, limit: int) -> int:
@@ -333,44 +348,47 @@ def count_rows(plan: Plan, limit: int) -> int:
 Scored = tuple[int, datetime.date, float]  # (notice id, date, score)
 
 
-def page_ids(plan: Plan, sort: str, offset: int, limit: int, size: Size) -> list[int]:
+def page_ids(plan: Plan, sort: str, offset: int, limit: int, *, large: bool) -> list[int]:
     """Notice ids of one page, in order: score (unless sorted by date), then newest first.
-
-    A small result is scored whole; a large one through its impact tiers (``_best_by_tiers``).
-    By date (or with no term: every score is then 0), the candidates sorted by date and
-    verified in that order until the page is full."""
+    By date (or with no term: every score is then 0), the newest matches (``_first``); a
+    small result whose text is read to verify a term, scored whole; any other through its
+    impact tiers, which read the text of a few rows only."""
     if sort == "date" or not plan.positive:
-        return _newest(plan, offset + limit)[offset:]
-    if not size.large:
+        return [pk for pk, _, _ in _first(plan, offset + limit)][offset:]
+    if plan.verify and not large:
         return [pk for pk, _, _ in _ranked(plan, "", limit, offset)]
     return [pk for pk, _, _ in _best_by_tiers(plan, offset + limit)][offset:]
 
 
-def _newest(plan: Plan, limit: int) -> list[int]:
-    """Ids of the newest matching rows: the candidates, from the GIN index and sorted by date,
-    verified in that order only until `limit` are found (a phrase's thousands of candidates
-    are not all read). Without a term or a filter, the date index's first rows."""
+def _first(plan: Plan, need: int, *, untiered: str = "") -> list[Scored]:
+    """The `need` newest matching rows or, with `untiered` (the tsquery of tier 1), the best
+    below tier 1: there every term occurs exactly once, in the body, and the score falls with
+    the length alone, so the best are the shortest, then the newest. The candidates are
+    sorted (by date, or by their stored size, read without the text), then verified and
+    scored in that order only until `need` are found: a phrase's thousands of candidates, or
+    a name held once in thousands of notices, read a few texts."""
+    order = sql.SQL("octet_length(search_text), {}").format(BY_DATE) if untiered else BY_DATE
+    extra = f"!({untiered}) & !{OVERFLOW_LEXEME}" if untiered else ""
     query = sql.SQL(
-        "SELECT notice_id FROM (SELECT notice_id, date, title_text, heading_text, search_text"
-        " FROM {table} WHERE {candidates} ORDER BY {by_date} OFFSET 0) e WHERE {verified}"
-        " ORDER BY {by_date} LIMIT {limit}"
+        "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
+        " heading_text, search_text FROM {table} WHERE {candidates} ORDER BY {order}"
+        " OFFSET 0) e WHERE {verified} ORDER BY {order} LIMIT {need}"
     ).format(
+        rank=plan.rank if untiered else sql.SQL("0"),
         table=TABLE,
-        candidates=plan.where(verified=False),
-        by_date=BY_DATE,
+        candidates=plan.where(extra, verified=False),
+        order=order,
         verified=_all(plan.verify),
-        limit=sql.Literal(limit),
+        need=sql.Literal(need),
     )
-    return [row["notice_id"] for row in _rows(query)]
+    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
 
 
 def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
     """The matching rows (also matching `tsquery`), best score first, then newest first.
-
     Each candidate's text is read once, into a copy (``|| ''``) that the verification and
-    every term's count then use: each function on the stored, compressed column would
-    decompress it again (three times for two terms, one of them verified; about 20 µs each
-    for a text of 6 KB)."""
+    every term's count use: each function on the stored, compressed column would decompress
+    it again (about 20 µs each time for a text of 6 KB)."""
     query = sql.SQL(
         "SELECT notice_id, date, rank FROM (SELECT notice_id, date, {rank} AS rank FROM"
         " (SELECT notice_id, date, title_text, heading_text, search_text || '' AS search_text"
@@ -389,16 +407,13 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
 
 
 def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
-    """The `need` best rows of a large result, exactly as scoring every match would order
-    them, from the rows of its highest impact tiers (documents.search.ranking).
-
-    Usually three statements, whatever the size: the highest tier holding `need` candidates
-    (``_start_tier``); that tier and above, scored (overflow rows, which have no tiers, too);
-    then, unless the `need`-th score is already above the bound of the rows left, the rows
-    down to the highest tier whose bound it is above (the `need`-th score only rises as rows
-    are added, so that is the last). While fewer than `need` rows match (candidates that
-    verification or a filter drops), one tier more at a time. Rows below tier 1 are not all
-    scored: ``_shortest_untiered``."""
+    """The `need` best rows, as scoring every match would order them, from the rows of the
+    highest impact tiers (ranking.py): usually three statements, whatever the size. The
+    highest tier holding `need` candidates (``_start_tier``); that tier and above, scored
+    (with the overflow rows, which have no tiers); then, unless the `need`-th score is above
+    the bound of the rows left, the rows down to the highest tier whose bound it is above
+    (the `need`-th score only rises as rows are added). While fewer than `need` rows match
+    (verification or a filter drops candidates), one tier more at a time."""
     level = max(1, _start_tier(plan, need))
     tiers = ranking.tier_tsquery(plan.positive, level)
     best = _ranked(plan, f"({tiers}) | {OVERFLOW_LEXEME}", need)
@@ -408,7 +423,7 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
             break
         above = ranking.tier_tsquery(plan.positive, level)
         if level == 1:
-            rows, level = _shortest_untiered(plan, above, need), 0
+            rows, level = _first(plan, need, untiered=above), 0
         else:
             lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
             below = ranking.tier_tsquery(plan.positive, max(lower, 1))
@@ -416,30 +431,6 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
             level = max(lower, 1)
         best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
     return best
-
-
-def _shortest_untiered(plan: Plan, tiered: str, need: int) -> list[Scored]:
-    """The `need` best rows below tier 1 (not matching `tiered`, the tsquery of tier 1).
-
-    There every term occurs exactly once, in the body, so the score falls with the text's
-    length alone (the length norm): the best rows are the shortest, then the newest. The
-    candidates are sorted by their stored size (read without the text) and verified and
-    scored in that order until `need` are found: a name held once in each of thousands of
-    notices does not read thousands of texts."""
-    by_length = sql.SQL("octet_length(search_text), {}").format(BY_DATE)
-    query = sql.SQL(
-        "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
-        " heading_text, search_text FROM {table} WHERE {candidates} ORDER BY {by_length}"
-        " OFFSET 0) e WHERE {verified} ORDER BY {by_length} LIMIT {need}"
-    ).format(
-        rank=plan.rank,
-        table=TABLE,
-        candidates=plan.where(f"!({tiered}) & !{OVERFLOW_LEXEME}", verified=False),
-        by_length=by_length,
-        verified=_all(plan.verify),
-        need=sql.Literal(need),
-    )
-    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
 
 
 def _start_tier(plan: Plan, need: int) -> int:

@@ -77,12 +77,7 @@ def marked(normalized: str) -> str:
 
 def lexemes(normalized: str) -> set[str]:
     """Index lexemes of normalised text: Chinese characters and bigrams, other words whole."""
-    found: set[str] = set()
-    for run in HAN_RUN_RE.findall(normalized):
-        found.update(run)
-        found.update(map(operator.add, run, run[1:]))
-    found.update(word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(normalized))
-    return found
+    return set(lexeme_counts(normalized))
 
 
 def lexeme_counts(normalized: str) -> Counter[str]:

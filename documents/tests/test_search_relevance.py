@@ -1,4 +1,4 @@
-"""Ranking on the judged query set (documents/search/judged.toml): MRR and nDCG@5 over the
+"""Ranking on the judged query set (bench/judged.toml): MRR and nDCG@5 over the
 corpus the set is judged on, the sample issue and a few hundred generated notices.
 
 The floors are the figures the ranking reached when they were set (rounded down); a change
@@ -12,7 +12,7 @@ import pytest
 
 from bench.corpus import Corpus
 from bench.search import load
-from documents.search.evaluation import (
+from bench.relevance import (
     JudgedQuery,
     JudgedSet,
     check_corpus,

@@ -12,14 +12,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from documents.docnumbers import parse_doc_number
+from documents.docnumbers import parse_doc_number, within_one_edit
 from documents.models import Notice, PublicationStatus
 from documents.search import SearchFilters, index_notices, parse_query, search_notices
 from documents.search.suggest import (
     SUGGESTION_LIMIT,
     number_suggestions,
     query_suggestions,
-    within_one_edit,
 )
 from documents.tests.factories import make_issue, make_notice
 from documents.tests.sample import PLAN_NUMBER, load_sample_issue
