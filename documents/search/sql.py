@@ -114,17 +114,28 @@ class Plan:
     idfs: list[float]  # of the positive terms
     positive: list[Term]
 
-    def where(
-        self, extra: str = "", *, verified: bool = True, filtered: bool = True
-    ) -> sql.Composable:
-        """Published rows with the lexemes (and `extra`, a tsquery), verified and filtered
-        unless told. The lexemes, the year, agency and issuer filters, the overflow marker and
-        `extra` make a single ``@@`` that PostgreSQL answers from the GIN index alone."""
+    def tsquery(self, extra: str = "", *, filtered: bool = True) -> str:
+        """The lexemes, the year, agency and issuer filters' lexemes (unless not `filtered`)
+        and `extra` as one tsquery, which PostgreSQL answers from the GIN index alone; an
+        overflow row (no vector but its marker) is a candidate of any term."""
         query = f"({self.lexemes}) | {OVERFLOW_LEXEME}" if self.lexemes else ""
-        narrow = self.narrow if filtered else ""
-        query = " & ".join(f"({x})" for x in (query, narrow, extra) if x)
+        return " & ".join(f"({x})" for x in (query, self.narrow if filtered else "", extra) if x)
+
+    def where(
+        self,
+        extra: str = "",
+        *,
+        verified: bool = True,
+        filtered: bool = True,
+        tsquery: sql.Composable | None = None,
+    ) -> sql.Composable:
+        """Published rows matching ``tsquery(extra)`` (or `tsquery`, SQL), verified and
+        filtered unless told."""
+        query = self.tsquery(extra, filtered=filtered)
         conditions = [_published()]
-        if query:
+        if tsquery is not None:
+            conditions.append(sql.SQL("vector @@ {}").format(tsquery))
+        elif query:
             conditions.append(sql.SQL("vector @@ {}::tsquery").format(sql.Literal(query)))
         if self.lexemes:
             conditions.append(self.overflow)
@@ -435,19 +446,21 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
 
 def _start_tier(plan: Plan, need: int) -> int:
     """The highest tier whose rows and those above hold `need` candidates (0 if none): no
-    tier above it can give a full page. One statement; PostgreSQL evaluates each tier's
-    count only when the tiers above it fell short, and the highest tiers' lists are short."""
-    tests = [
-        sql.SQL(
-            "WHEN (SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c) >= {} THEN {}"
-        ).format(
-            TABLE,
-            plan.where(ranking.tier_tsquery(plan.positive, level), verified=False),
-            sql.Literal(need),
-            sql.Literal(need),
-            sql.Literal(level),
-        )
-        for level in range(ranking.TIERS, 0, -1)
-    ]
-    query = sql.SQL("SELECT CASE {} ELSE 0 END AS tier").format(sql.SQL(" ").join(tests))
-    return _rows(query)[0]["tier"]
+    tier above it can give a full page. One statement with one subquery (twenty took longer
+    to plan than to run): PostgreSQL counts the tiers' candidates from the highest down and
+    stops at the first that holds `need`; the highest tiers' lists are short."""
+    levels = list(range(ranking.TIERS, 0, -1))
+    queries = [plan.tsquery(ranking.tier_tsquery(plan.positive, level)) for level in levels]
+    query = sql.SQL(
+        "SELECT t.level FROM unnest({}::tsquery[], {}) AS t(query, level) WHERE (SELECT"
+        " count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c) >= {} LIMIT 1"
+    ).format(
+        sql.Literal(queries),
+        sql.Literal(levels),
+        TABLE,
+        plan.where(tsquery=sql.SQL("t.query"), verified=False),
+        sql.Literal(need),
+        sql.Literal(need),
+    )
+    rows = _rows(query)
+    return rows[0]["level"] if rows else 0
