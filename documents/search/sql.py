@@ -261,13 +261,24 @@ def _counting(
         tests = [sql.Identifier(f"f_{name}") for name in plan.filters if name != without]
         return _all([sql.SQL("verified"), *tests])
 
-    facets = [
-        sql.SQL(
-            "SELECT {name}, {column}::text, count(*) FILTER (WHERE {holds}), NULL, NULL, NULL"
-            " FROM m GROUP BY {column}"
-        ).format(name=sql.Literal(name), column=sql.Identifier(column), holds=holds(name))
-        for name, column in FACETS.items()
-    ]
+    columns = [sql.Identifier(column) for column in FACETS.values()]
+    facets = sql.SQL(
+        "CASE {which} ELSE '' END AS facet, {values}, {counts}, count(*) FILTER (WHERE {holds})"
+        " AS count, count(*) AS candidates"
+    ).format(
+        which=sql.SQL(" ").join(
+            sql.SQL("WHEN GROUPING({}) = 0 THEN {}").format(column, sql.Literal(name))
+            for name, column in zip(FACETS, columns, strict=True)
+        ),
+        values=sql.SQL(", ").join(sql.SQL("{0}::text AS {0}").format(c) for c in columns),
+        counts=sql.SQL(", ").join(
+            sql.SQL("count(*) FILTER (WHERE {}) AS {}").format(
+                holds(name), sql.Identifier(f"n_{name}")
+            )
+            for name in FACETS
+        ),
+        holds=holds(),
+    )
     ids = sql.NULL
     if page:
         sort, size, offset = page
@@ -297,9 +308,8 @@ def _counting(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
         " {validity} AS validity, has_projects, has_tasks, notice_id, date, title_text,"
         " heading_text, search_text, {verified} AS verified{flags} FROM {table} WHERE {where}"
-        " {limit}) SELECT '' AS facet, NULL AS value, count(*) FILTER (WHERE {holds}) AS count,"
-        " count(*) AS candidates, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
-        " UNION ALL {facets}"
+        " {limit}) SELECT {facets}, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
+        " GROUP BY GROUPING SETS ({sets}, ())"
     ).format(
         probe=probe if limit else sql.SQL("SELECT 0 AS n"),
         validity=plan.validity,
@@ -318,15 +328,15 @@ def _counting(
         )
         if limit
         else sql.SQL(""),
-        holds=holds(),
+        facets=facets,
         ids=ids,
-        facets=sql.SQL(" UNION ALL ").join(facets),
+        sets=sql.SQL(", ").join(sql.SQL("({})").format(column) for column in columns),
     )
     counts = Counts(total=0, facets={name: {} for name in FACETS}, groups=groups)
     probed = 0
     for row in _rows(query):
-        if row["facet"]:
-            counts.facets[row["facet"]][row["value"]] = row["count"]
+        if facet := row["facet"]:
+            counts.facets[facet][row[FACETS[facet]]] = row[f"n_{facet}"]
         else:
             counts.total, counts.page, probed = row["count"], row["ids"], row["probe"]
             large = probed * (SAMPLE_GROUPS // PROBE_GROUPS) > 2 * limit
