@@ -33,11 +33,19 @@ from dataclasses import dataclass
 from django.db import connection
 from psycopg import sql
 
-from documents.search.tokens import TIER_MARK, Term, quote_lexeme, tsquery_of
+from documents.search.tokens import (
+    SAMPLE_GROUPS,
+    TIER_MARK,
+    Term,
+    quote_lexeme,
+    sample_tsquery,
+    tsquery_of,
+)
 
 K1 = 1.2
 B = 0.15
-DF_LIMIT = 100_000  # document frequencies are counted no further (the idf barely moves)
+DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimated (``idfs``)
+DF_SAMPLE_GROUPS = 64  # of the 1,024 sample groups
 AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
 AVERAGE_SECONDS = 60  # how long a process keeps it
 TIERS = 20  # impact tiers 1 … 20 (one base-36 digit); w ≥ 2^10 is tier 20
@@ -97,20 +105,32 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
 
 
 def idfs(terms: list[Term], published: sql.Composable) -> list[float]:
-    """Each term's idf over the published index rows (`published`: the condition); one
-    statement."""
+    """Each term's idf over the published index rows (`published`: the condition), in one
+    statement. A document frequency is counted up to DF_EXACT; a larger one is estimated
+    from the rows of DF_SAMPLE_GROUPS sample groups (a sixteenth: ±5 % at 6,800, and the
+    idf moves far less), so a frequent term costs a fraction of its rows."""
     if len(terms) < 2:
         return [1.0] * len(terms)  # one term: a constant factor, no need to count
+    table = sql.Identifier("documents_searchentry")
     counts = [
         sql.SQL(
-            "(SELECT count(*) FROM (SELECT 1 FROM documents_searchentry WHERE {} AND"
-            " vector @@ {}::tsquery LIMIT {}) d)"
-        ).format(published, sql.Literal(tsquery_of([term])), sql.Literal(DF_LIMIT))
+            "(SELECT CASE WHEN d.n < {exact} THEN d.n ELSE (SELECT count(*) FROM {table} WHERE"
+            " {published} AND vector @@ {sampled}::tsquery) * {scale} END FROM (SELECT count(*)"
+            " AS n FROM (SELECT 1 FROM {table} WHERE {published} AND vector @@ {term}::tsquery"
+            " LIMIT {exact}) c) d)"
+        ).format(
+            exact=sql.Literal(DF_EXACT),
+            table=table,
+            published=published,
+            sampled=sql.Literal(f"({tsquery_of([term])}) & ({sample_tsquery(DF_SAMPLE_GROUPS)})"),
+            scale=sql.Literal(SAMPLE_GROUPS // DF_SAMPLE_GROUPS),
+            term=sql.Literal(tsquery_of([term])),
+        )
         for term in terms
     ]
-    query = sql.SQL(
-        "SELECT (SELECT reltuples FROM pg_class WHERE relname = 'documents_searchentry'), {}"
-    ).format(sql.SQL(", ").join(counts))
+    query = sql.SQL("SELECT (SELECT reltuples FROM pg_class WHERE relname = {}), {}").format(
+        sql.Literal("documents_searchentry"), sql.SQL(", ").join(counts)
+    )
     with connection.cursor() as cursor:
         cursor.execute(query)
         rows, *frequencies = cursor.fetchone()

@@ -23,10 +23,10 @@ from documents.search.tokens import (
     FACET_MARKS,
     OVERFLOW_LEXEME,
     SAMPLE_GROUPS,
-    SAMPLE_LEVELS,
     ParsedQuery,
     Term,
     quote_lexeme,
+    sample_tsquery,
     tsquery_of,
 )
 
@@ -343,17 +343,6 @@ def _counting(
             if limit and (large or row["candidates"] > limit):
                 return None, probed
     return counts, probed
-
-
-def sample_tsquery(groups: int) -> str:
-    """tsquery for the first `groups` sample groups, in as few lexemes as SAMPLE_LEVELS allow:
-    whole blocks of 256, then of 16, then single groups ("" for all of them)."""
-    lexemes, start = [], 0
-    for mark, shift in SAMPLE_LEVELS:
-        while start + (1 << shift) <= groups < SAMPLE_GROUPS:
-            lexemes.append(quote_lexeme(f"{mark}{start >> shift}"))
-            start += 1 << shift
-    return " | ".join(lexemes)
 
 
 def count_rows(plan: Plan, limit: int) -> int:

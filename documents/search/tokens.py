@@ -42,6 +42,17 @@ def sample_group(notice_id: int) -> int:
     return (notice_id * 0x9E3779B1 & 0xFFFFFFFF) >> (32 - SAMPLE_BITS)
 
 
+def sample_tsquery(groups: int) -> str:
+    """tsquery for the first `groups` sample groups, in as few lexemes as SAMPLE_LEVELS allow:
+    whole blocks of 256, then of 16, then single groups ("" for all of them)."""
+    lexemes, start = [], 0
+    for mark, shift in SAMPLE_LEVELS:
+        while start + (1 << shift) <= groups < SAMPLE_GROUPS:
+            lexemes.append(quote_lexeme(f"{mark}{start >> shift}"))
+            start += 1 << shift
+    return " | ".join(lexemes)
+
+
 # The year, agency code and issuer are lexemes too (#y2020, #a咸政办发, #i咸宁市人民政府), so
 # a filtered page is one GIN intersection instead of every match of the query read and dropped.
 FACET_MARKS = {"year": "#y", "agency": "#a", "issuer": "#i"}
