@@ -86,12 +86,16 @@ def _no_page_cache_unless_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_search_statistics():
-    """Each test reads the search index's average text length afresh (a process keeps it a
-    minute: documents.search.ranking), never one of a previous test's rows."""
-    from documents.search import ranking
+def _searches_on_the_test_database(settings):
+    """Searches run on the test's own connection: the "search" alias is a test mirror, a
+    connection of its own that does not see the rows of a test's transaction (its planner
+    settings change plans, never results; documents/tests/test_search_rules.py searches on
+    it once, with committed rows). And each test reads the search index's average text
+    length afresh (a process keeps it a minute), never one of a previous test's rows."""
+    from documents.search import sql
 
-    ranking.forget_average()
+    settings.SEARCH_DATABASE = "default"
+    sql.forget_average()
 
 
 @pytest.fixture(autouse=True)

@@ -108,8 +108,12 @@ def start_unless_configured() -> Server | None:
     if settings.configured:
         from django.db import connections
 
-        for entry in (settings.DATABASES["default"], connections["default"].settings_dict):
-            entry["HOST"], entry["PORT"] = server.socket_dir, str(server.port)
+        # Every alias on the embedded server: "default", and "search" unless it is a replica.
+        embedded = settings.DATABASES["default"]["HOST"]
+        for alias, entry in settings.DATABASES.items():
+            if entry.get("HOST") == embedded:
+                for place in (entry, connections[alias].settings_dict):
+                    place["HOST"], place["PORT"] = server.socket_dir, str(server.port)
     return server
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from psycopg import sql
@@ -22,6 +21,7 @@ from documents.search.sql import (
     count_rows,
     page_ids,
     plan_search,
+    search_connection,
 )
 from documents.search.suggest import Suggestions, number_suggestions, query_suggestions
 from documents.search.tokens import ParsedQuery, parse_query
@@ -103,14 +103,15 @@ def _notices_with_text(ids: list[int]) -> dict[int, tuple[Notice, str]]:
         "SELECT {}, e.text FROM documents_notice n JOIN documents_issue i ON i.id = n.issue_id"
         " JOIN documents_searchentry e ON e.notice_id = n.id WHERE n.id = ANY({})"
     ).format(sql.SQL(", ").join(columns), sql.Literal(list(ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        rows = cursor.fetchall()
     found = {}
     split = len(notice_fields)
+    database = search_connection()
+    with database.cursor() as cursor:
+        cursor.execute(query)
+        rows = cursor.fetchall()
     for row in rows:
-        notice = Notice.from_db(connection.alias, notice_fields, row[:split])
-        notice.issue = Issue.from_db(connection.alias, issue_fields, row[split:-1])
+        notice = Notice.from_db(database.alias, notice_fields, row[:split])
+        notice.issue = Issue.from_db(database.alias, issue_fields, row[split:-1])
         found[notice.pk] = (notice, row[-1] or "")
     return found
 
@@ -155,27 +156,10 @@ def search_notices(
             result.message = "请输入发文字号或关键词。"
         return result
 
-    with transaction.atomic():
-        if parsed.terms or filters.active:
-            _prefer_the_index()
-        _search(result, parsed, filters, page, today)
+    _search(result, parsed, filters, page, today)
     if suggest and result.page is not None and not result.page.hits:
         result.suggestions = query_suggestions(parsed, filters, today)
     return result
-
-
-def _prefer_the_index() -> None:
-    """Keep PostgreSQL on bitmap scans of the GIN index when the search has lexemes. Its cost
-    model does not charge for detoasting the stored vectors that ``@@`` reads outside the
-    index; for a frequent term, or under a LIMIT, it then prefers a sequential or B-tree scan
-    that reads a vector per row: 85 ms instead of 9 ms for 发展 at 10,000 notices (see
-    README, Performance). Not for the whole archive by date (no term, no filter), which the
-    date index answers."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
-            " SET LOCAL work_mem = '32MB'"  # candidates sorted by date stay in memory
-        )
 
 
 def _search(

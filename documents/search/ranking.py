@@ -26,28 +26,19 @@ in the body, and the score falls with the length alone: those rows come shortest
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import connection
 from psycopg import sql
 
 from documents.search.tokens import (
-    SAMPLE_GROUPS,
     TIER_MARK,
     Term,
     quote_lexeme,
-    sample_tsquery,
-    tsquery_of,
 )
 
 K1 = 1.2
 B = 0.15
-DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimated (``idfs``)
-DF_SAMPLE_GROUPS = 64  # of the 1,024 sample groups
-AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
-AVERAGE_SECONDS = 60  # how long a process keeps it
 TIERS = 20  # impact tiers 1 … 20 (one base-36 digit); w ≥ 2^10 is tier 20
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -102,66 +93,6 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
         heading=_occurrences("heading_text", term.needle),
         whole=_occurrences("search_text", term.needle),
     )
-
-
-def idfs(terms: list[Term], published: sql.Composable) -> list[float]:
-    """Each term's idf over the published index rows (`published`: the condition), in one
-    statement. A document frequency is counted up to DF_EXACT; a larger one is estimated
-    from the rows of DF_SAMPLE_GROUPS sample groups (a sixteenth: ±5 % at 6,800, and the
-    idf moves far less), so a frequent term costs a fraction of its rows."""
-    if len(terms) < 2:
-        return [1.0] * len(terms)  # one term: a constant factor, no need to count
-    table = sql.Identifier("documents_searchentry")
-    counts = [
-        sql.SQL(
-            "(SELECT CASE WHEN d.n < {exact} THEN d.n ELSE (SELECT count(*) FROM {table} WHERE"
-            " {published} AND vector @@ {sampled}::tsquery) * {scale} END FROM (SELECT count(*)"
-            " AS n FROM (SELECT 1 FROM {table} WHERE {published} AND vector @@ {term}::tsquery"
-            " LIMIT {exact}) c) d)"
-        ).format(
-            exact=sql.Literal(DF_EXACT),
-            table=table,
-            published=published,
-            sampled=sql.Literal(f"({tsquery_of([term])}) & ({sample_tsquery(DF_SAMPLE_GROUPS)})"),
-            scale=sql.Literal(SAMPLE_GROUPS // DF_SAMPLE_GROUPS),
-            term=sql.Literal(tsquery_of([term])),
-        )
-        for term in terms
-    ]
-    query = sql.SQL("SELECT (SELECT reltuples FROM pg_class WHERE relname = {}), {}").format(
-        sql.Literal("documents_searchentry"), sql.SQL(", ").join(counts)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        rows, *frequencies = cursor.fetchone()
-    n = max(float(rows or 0), float(max(frequencies, default=0)), 1.0)
-    return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]
-
-
-_averages: dict[str, tuple[float, float]] = {}  # database alias → (when read, average)
-
-
-def average_length() -> float:
-    """The average length (in bytes) of the index rows' text, from the newest AVERAGE_SAMPLE
-    rows. It moves slowly (a notice among a thousand), so a process reads it at most every
-    AVERAGE_SECONDS, and again after it writes the index (``forget_average``)."""
-    now = time.monotonic()
-    read, value = _averages.get(connection.alias, (-AVERAGE_SECONDS, 0.0))
-    if now - read < AVERAGE_SECONDS:
-        return value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT avg(octet_length(search_text)) FROM (SELECT search_text FROM"
-            " documents_searchentry ORDER BY notice_id DESC LIMIT %s) s",
-            (AVERAGE_SAMPLE,),
-        )
-        value = float(cursor.fetchone()[0] or 1.0)
-    _averages[connection.alias] = (now, value)
-    return value
-
-
-def forget_average() -> None:
-    _averages.clear()
 
 
 # --- Impact tiers -----------------------------------------------------------------------------

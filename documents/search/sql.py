@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
+import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
 from documents.models import Issue, SearchEntry, current_validity
@@ -38,6 +42,10 @@ PROBE_GROUPS = 2  # sample groups (of 1,024) a query's size is first estimated f
 PROBE_LIMIT = 1000  # candidates the probe counts at most (×512: past any exact limit)
 SAMPLE_TARGET = 800  # rows a sampled count reads, about (±3.5 % at one standard error)
 VERIFIED_SAMPLE_TARGET = 400  # the same when each row's text is read to verify a term (±5 %)
+DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimated (``_idfs``)
+DF_SAMPLE_GROUPS = 64  # of the 1,024 sample groups
+AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
+AVERAGE_SECONDS = 60  # how long a process keeps it
 # Up to this many matches, a small result is scored whole (a text read each, about 25 µs);
 # more go through the impact tiers (about 8 ms, whatever the size): ranking.py.
 SCORE_ALL_LIMIT = 300
@@ -69,7 +77,8 @@ def _lacks(term: Term) -> sql.Composable:
 
 def _compiled(text: str, params) -> sql.Composable:
     """SQL the ORM compiled, its parameters quoted by psycopg (the backend's compose_sql)."""
-    return sql.SQL(connection.ops.compose_sql(text, params))  # type: ignore[attr-defined]
+    composed = search_connection().ops.compose_sql(text, params)  # type: ignore[attr-defined]
+    return sql.SQL(composed)
 
 
 @functools.cache
@@ -86,12 +95,18 @@ def _published() -> sql.Composable:
 def _validity(today: datetime.date) -> sql.Composable:
     """``current_validity(today)`` on the index row, compiled by the ORM."""
     query = SearchEntry.objects.annotate(v=current_validity(today)).values("v").query
-    return _compiled(*query.get_compiler(connection=connection).compile(query.annotations["v"]))
+    compiler = query.get_compiler(connection=search_connection())
+    return _compiled(*compiler.compile(query.annotations["v"]))
+
+
+def search_connection() -> BaseDatabaseWrapper:
+    """The connection searches run on (settings.SEARCH_DATABASE: see settings.py)."""
+    return connections[settings.SEARCH_DATABASE]
 
 
 def _rows(query: sql.Composable) -> list[dict]:
     """The rows of `query`, each a dict by column name."""
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(query)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -167,8 +182,8 @@ def plan_search(
     every_term += [_lacks(t) for t in parsed.negative]
     validity = _validity(today)
     positive = parsed.positive if scored else []
-    idfs = ranking.idfs(positive, _published())
-    average = ranking.average_length() if positive else 1.0
+    idfs = _idfs(positive)
+    average = _average_length() if positive else 1.0
     scores = [ranking.term_score(t, idf, average) for t, idf in zip(positive, idfs, strict=True)]
     narrow = [(FACET_MARKS[name], getattr(filters, name)) for name in ("year", "agency", "issuer")]
     return Plan(
@@ -203,6 +218,69 @@ def _filter_conditions(
         ("to", filters.date_to, sql.SQL("signed_on <= {}").format(value(filters.date_to))),
     ]
     return {name: condition for name, active, condition in conditions if active}
+
+
+# --- The score's inputs ---------------------------------------------------------------------
+
+
+def _idfs(terms: list[Term]) -> list[float]:
+    """Each term's idf (ranking.py) over the published index rows, in one statement. A
+    document frequency is counted up to DF_EXACT; a larger one is estimated from the rows of
+    DF_SAMPLE_GROUPS sample groups (a sixteenth: ±5 % at 6,800, and the idf moves far less),
+    so a frequent term costs a fraction of its rows."""
+    if len(terms) < 2:
+        return [1.0] * len(terms)  # one term: a constant factor, no need to count
+    counts = [
+        sql.SQL(
+            "(SELECT CASE WHEN d.n < {exact} THEN d.n ELSE (SELECT count(*) FROM {table} WHERE"
+            " {published} AND vector @@ {sampled}::tsquery) * {scale} END FROM (SELECT count(*)"
+            " AS n FROM (SELECT 1 FROM {table} WHERE {published} AND vector @@ {term}::tsquery"
+            " LIMIT {exact}) c) d)"
+        ).format(
+            exact=sql.Literal(DF_EXACT),
+            table=TABLE,
+            published=_published(),
+            sampled=sql.Literal(f"({tsquery_of([term])}) & ({sample_tsquery(DF_SAMPLE_GROUPS)})"),
+            scale=sql.Literal(SAMPLE_GROUPS // DF_SAMPLE_GROUPS),
+            term=sql.Literal(tsquery_of([term])),
+        )
+        for term in terms
+    ]
+    query = sql.SQL("SELECT (SELECT reltuples FROM pg_class WHERE relname = {}) AS n, {}").format(
+        sql.Literal(SearchEntry._meta.db_table),
+        sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(c, sql.Identifier(f"df{i}")) for i, c in enumerate(counts)
+        ),
+    )
+    row = _rows(query)[0]
+    frequencies = [row[f"df{i}"] for i in range(len(terms))]
+    n = max(float(row["n"] or 0), float(max(frequencies)), 1.0)
+    return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]
+
+
+_averages: dict[str, tuple[float, float]] = {}  # database alias → (when read, average)
+
+
+def _average_length() -> float:
+    """The average length (in bytes) of the index rows' text, from the newest AVERAGE_SAMPLE
+    rows. It moves slowly (a notice among a thousand), so a process reads it at most every
+    AVERAGE_SECONDS, and again after it writes the index (``index_notices`` calls
+    ``forget_average``)."""
+    now = time.monotonic()
+    read, value = _averages.get(settings.SEARCH_DATABASE, (-AVERAGE_SECONDS, 0.0))
+    if now - read < AVERAGE_SECONDS:
+        return value
+    query = sql.SQL(
+        "SELECT avg(octet_length(search_text)) AS average FROM (SELECT search_text FROM {}"
+        " ORDER BY notice_id DESC LIMIT {}) s"
+    ).format(TABLE, sql.Literal(AVERAGE_SAMPLE))
+    value = float(_rows(query)[0]["average"] or 1.0)
+    _averages[settings.SEARCH_DATABASE] = (now, value)
+    return value
+
+
+def forget_average() -> None:
+    _averages.clear()
 
 
 # --- Counts and facets ------------------------------------------------------------------------
@@ -279,7 +357,7 @@ def _counting(
         ),
         holds=holds(),
     )
-    ids = sql.NULL
+    ids: sql.Composable = sql.NULL
     if page:
         sort, size, offset = page
         date = sort == "date" or not plan.positive

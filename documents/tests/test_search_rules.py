@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from psycopg import sql
 
 from documents.models import Citation, Notice, PublicationStatus, SearchEntry, Validity
@@ -98,3 +98,19 @@ def test_the_validity_filter_and_facet_follow_the_queryset(notices, validity):
     everything = search_notices("", sort="date", today=TODAY)  # the whole archive
     facet = next(f for f in everything.facets if f.param == "validity")
     assert {b.value: b.count for b in facet.buckets}.get(validity, 0) == len(expected)
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "search"])
+def test_searches_run_on_their_own_connection_with_the_planner_kept_on_the_index(settings):
+    """Outside tests searches use the "search" alias: the same database (or a replica) with
+    the planner kept on the GIN index; the rest of the site's connection is left alone."""
+    settings.SEARCH_DATABASE = "search"
+    notice = make_notice(issue=make_issue(published=True), title="抽水蓄能电站建设方案")
+    index_for_search(notice)
+    result = search_notices("抽水蓄能")
+    assert result.page is not None
+    assert [hit.notice.pk for hit in result.page.hits] == [notice.pk]
+    for alias, expected in (("search", "off"), ("default", "on")):
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == expected
