@@ -1,11 +1,14 @@
-"""The SQL of a search, composed with psycopg's ``sql`` module: every value is a
-``sql.Literal`` (quoted by psycopg), every column a name from the index table; nothing is
-pasted into a string. The publication and validity rules are the QuerySets' own
-(``Issue.objects.published()``, ``current_validity``), compiled by the ORM.
+"""The statements of a search, on the index table (``documents_searchentry``, one row per
+notice), composed with psycopg's ``sql`` module: values are ``sql.Literal`` (quoted by
+psycopg), columns are names; nothing is pasted into a string. The publication and validity
+rules are the QuerySets' own (``Issue.objects.published()``, ``current_validity``), compiled
+by the ORM. They run on the "search" connection (settings.py says why it has its own).
 
-A search is a ``Plan`` (its conditions) and at most five statements on the index table
-(``documents_searchentry``, one row per notice): sizing, counts with facets (and, for a small
-result, its page), the page of a large one, reading hits (engine.py)."""
+A search is a ``Plan`` (its conditions), then: the counts and facets, with the page when
+that is cheap (``count``: one statement, two for a large result); else the page
+(``page_ids``: by date one statement, by score through the impact tiers two to four); then
+the hits' notices and texts (engine.py). A search of several terms first counts their
+document frequencies (``_idfs``)."""
 
 from __future__ import annotations
 
