@@ -109,9 +109,10 @@ def start_unless_configured() -> Server | None:
         from django.db import connections
 
         # Every alias on the embedded server: "default", and "search" unless it is a replica.
-        embedded = settings.DATABASES["default"]["HOST"]
+        default = settings.DATABASES["default"]
+        embedded = (default.get("HOST"), default.get("PORT"))
         for alias, entry in settings.DATABASES.items():
-            if entry.get("HOST") == embedded:
+            if (entry.get("HOST"), entry.get("PORT")) == embedded:
                 for place in (entry, connections[alias].settings_dict):
                     place["HOST"], place["PORT"] = server.socket_dir, str(server.port)
     return server

@@ -171,7 +171,9 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE", "
 # 42; rare terms, names and phrases take the same either way. Tests search on "default" (a
 # test mirror does not see the data of a test's transaction): conftest.py.
 _search = (
-    dj_database_url.parse(os.environ["SEARCH_DATABASE_URL"], conn_max_age=60)
+    dj_database_url.parse(
+        os.environ["SEARCH_DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+    )
     if os.environ.get("SEARCH_DATABASE_URL")
     else {key: value for key, value in DATABASES["default"].items() if key != "TEST"}
 )

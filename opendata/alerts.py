@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from documents.feeds import describe_search
 from documents.models import Notice, Unit
-from documents.search import SearchFilters, clean_query, search_notices
+from documents.search import SearchFilters, clean_query, search_notices, searching_on
 from opendata.models import Subscription, SubscriptionRequest
 
 # Abuse limits (README, "Open data").
@@ -175,7 +175,8 @@ def matching(subscription: Subscription, notice_ids: set[int]) -> list[Notice]:
         return list(Notice.objects.filter(pk__in=notice_ids).order_by("order"))
     found: list[Notice] = []
     for page in range(1, MAX_PAGES + 1):
-        result = search_notices(query, filters=filters, sort="date", page=page)
+        with searching_on("default"):  # the notices just published, never a replica's lag
+            result = search_notices(query, filters=filters, sort="date", page=page)
         if result.redirect_to is not None:
             return [result.redirect_to] if result.redirect_to.pk in notice_ids else []
         if result.page is None:

@@ -8,8 +8,8 @@
   query into terms: spaces separate terms that must all match, quotes keep a phrase, ``-``
   excludes.
 * ``engine.search_notices``: what the page shows. A document number redirects to its notice
-  (or lists the notices citing it); anything else runs the statements of ``sql`` in one
-  transaction, then reads the hits and cuts their highlighted passages (``passages``).
+  (or lists the notices citing it); anything else runs the statements of ``sql``, then
+  reads the hits and cuts their highlighted passages (``passages``).
 * ``sql``: the statements, on the index table ``SearchEntry`` (one row per notice: its
   lexemes in a GIN-indexed ``tsvector``, its normalised text, its facet columns). A term
   matches a row that has all the term's lexemes (from the GIN index) and, when the lexemes
@@ -28,7 +28,7 @@ from documents.search.engine import Hit, ResultPage, SearchResult, search_notice
 from documents.search.filters import SearchFilters
 from documents.search.indexing import index_notices, notice_ids_of, rebuild_index
 from documents.search.passages import highlight, passage
-from documents.search.sql import PAGE_SIZE
+from documents.search.sql import PAGE_SIZE, searching_on
 from documents.search.tokens import clean_query, lexemes, normalize, parse_query
 
 __all__ = [
@@ -47,4 +47,5 @@ __all__ = [
     "passage",
     "rebuild_index",
     "search_notices",
+    "searching_on",
 ]

@@ -105,13 +105,13 @@ def _notices_with_text(ids: list[int]) -> dict[int, tuple[Notice, str]]:
     ).format(sql.SQL(", ").join(columns), sql.Literal(list(ids)))
     found = {}
     split = len(notice_fields)
-    database = search_connection()
-    with database.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(query)
         rows = cursor.fetchall()
     for row in rows:
-        notice = Notice.from_db(database.alias, notice_fields, row[:split])
-        notice.issue = Issue.from_db(database.alias, issue_fields, row[split:-1])
+        # The hits belong to the primary: what a page loads of them later is read there.
+        notice = Notice.from_db("default", notice_fields, row[:split])
+        notice.issue = Issue.from_db("default", issue_fields, row[split:-1])
         found[notice.pk] = (notice, row[-1] or "")
     return found
 
@@ -185,13 +185,13 @@ def _search(
     if counts.page is not None and number == requested:
         ids = counts.page
     else:
-        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=counts.large)
+        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, counts)
     if not ids and number > 1:
         # Past the last page (the estimate was high): count the matches to find it.
         result.count = count_rows(plan, offset)
         number = max(1, -(-result.count // PAGE_SIZE))
         offset = (number - 1) * PAGE_SIZE
-        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, large=counts.large)
+        ids = page_ids(plan, result.sort, offset, PAGE_SIZE + 1, counts)
         num_pages = number
     result.count = max(result.count, offset + len(ids[:PAGE_SIZE]))
     result.page = ResultPage(

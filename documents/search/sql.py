@@ -12,14 +12,17 @@ document frequencies (``_idfs``)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import functools
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
@@ -49,6 +52,7 @@ DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimate
 DF_SAMPLE_GROUPS = 64  # of the 1,024 sample groups
 AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
 AVERAGE_SECONDS = 60  # how long a process keeps it
+DENSE_CANDIDATES = 10_000  # from this many candidates on, a page by date walks the date index
 # Up to this many matches, a small result is scored whole (a text read each, about 25 µs);
 # more go through the impact tiers (about 8 ms, whatever the size): ranking.py.
 SCORE_ALL_LIMIT = 300
@@ -56,7 +60,7 @@ SCORE_ALL_LIMIT = 300
 TABLE = sql.Identifier(SearchEntry._meta.db_table)
 TRUE = sql.SQL("TRUE")
 BY_DATE = sql.SQL("date DESC, notice_id DESC")
-FACETS = {  # facet → its column (or expression, "validity") in the counting statement
+FACETS = {  # facet → its column in the counting statement
     "year": "year",
     "issuer": "issuer",
     "agency": "agency_code",
@@ -90,7 +94,8 @@ def _published() -> sql.Composable:
     of the few other issues" (an array read once per statement): ``issue_id IN (published)``
     made PostgreSQL probe the issue table once per candidate (7,040 probes for 项目建设 at
     100,000 notices), as it estimates one row for any GIN match."""
-    others = Issue.objects.exclude(pk__in=Issue.objects.published().values("pk")).values("pk")
+    published = Issue.objects.published().values("pk")
+    others = Issue.objects.order_by().exclude(pk__in=published).values("pk")
     return sql.SQL("issue_id <> ALL(ARRAY({}))").format(_compiled(*others.query.sql_with_params()))
 
 
@@ -102,9 +107,26 @@ def _validity(today: datetime.date) -> sql.Composable:
     return _compiled(*compiler.compile(query.annotations["v"]))
 
 
+_database: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "search_database", default=None
+)
+
+
 def search_connection() -> BaseDatabaseWrapper:
-    """The connection searches run on (settings.SEARCH_DATABASE: see settings.py)."""
-    return connections[settings.SEARCH_DATABASE]
+    """The connection searches run on: settings.SEARCH_DATABASE (see settings.py), or the
+    one ``searching_on`` names."""
+    return connections[_database.get() or settings.SEARCH_DATABASE]
+
+
+@contextlib.contextmanager
+def searching_on(alias: str) -> Iterator[None]:
+    """Search on database `alias` inside the block: "default" where a search must see what
+    was just committed (alerts after a publication, never behind a replica's lag)."""
+    token = _database.set(alias)
+    try:
+        yield
+    finally:
+        _database.reset(token)
 
 
 def _rows(query: sql.Composable) -> list[dict]:
@@ -125,6 +147,7 @@ class Plan:
     lexemes: str  # tsquery of every lexeme the terms need ("" without terms)
     narrow: str  # tsquery of the year, agency and issuer filters' lexemes ("" without)
     verify: list[sql.Composable]  # the longer terms (and exclusions), tested in the text
+    texts: sql.Composable  # the whole query as tests of a row's text
     overflow: sql.Composable  # overflow rows (no vector) tested term by term in their text
     filters: dict[str, sql.Composable]  # facet name (or "from", "to") → condition, if active
     validity: sql.Composable
@@ -145,14 +168,14 @@ class Plan:
         *,
         verified: bool = True,
         filtered: bool = True,
-        tsquery: sql.Composable | None = None,
+        match: sql.Composable | None = None,
     ) -> sql.Composable:
-        """Published rows matching ``tsquery(extra)`` (or `tsquery`, SQL), verified and
-        filtered unless told."""
+        """Published rows matching ``tsquery(extra)`` (or `match`, an SQL tsquery), verified
+        and filtered unless told."""
         query = self.tsquery(extra, filtered=filtered)
         conditions = [_published()]
-        if tsquery is not None:
-            conditions.append(sql.SQL("vector @@ {}").format(tsquery))
+        if match is not None:
+            conditions.append(sql.SQL("vector @@ {}").format(match))
         elif query:
             conditions.append(sql.SQL("vector @@ {}::tsquery").format(sql.Literal(query)))
         if self.lexemes:
@@ -168,7 +191,7 @@ def plan_search(
     parsed: ParsedQuery, filters: SearchFilters, today: datetime.date, *, scored: bool = True
 ) -> Plan:
     """The conditions of a search; with `scored` false, without its score (a count needs
-    none, and the score's inputs cost two statements: the terms' idf and the average length)."""
+    none, and its inputs cost a statement: the terms' document frequencies)."""
     # search_text begins with title_text and heading_text, so a term found in those short
     # columns is in search_text too: the long text (often TOASTed) is read only when needed.
     verify: list[sql.Composable] = [
@@ -180,7 +203,9 @@ def plan_search(
         for term in parsed.positive
         if not term.exact_by_lexemes
     ]
-    verify += [_lacks(term) for term in parsed.negative if not term.exact_by_lexemes]
+    # An exclusion of one or two characters is a !lexeme of the tsquery, which a query
+    # without a positive term has not: then it is tested in the text too.
+    verify += [_lacks(t) for t in parsed.negative if not t.exact_by_lexemes or not parsed.positive]
     every_term = [_contains("search_text", t) for t in parsed.positive]
     every_term += [_lacks(t) for t in parsed.negative]
     validity = _validity(today)
@@ -193,6 +218,7 @@ def plan_search(
         lexemes=tsquery_of(parsed.terms) if parsed.positive else "",
         narrow=" & ".join(quote_lexeme(f"{mark}{value}") for mark, value in narrow if value),
         verify=verify,
+        texts=_all(every_term),
         overflow=sql.SQL("(NOT overflow OR ({}))").format(_all(every_term)),
         filters=_filter_conditions(filters, validity),
         validity=validity,
@@ -267,22 +293,26 @@ _averages: dict[str, tuple[float, float]] = {}  # database alias → (when read,
 def _average_length() -> float:
     """The average length (in bytes) of the index rows' text, from the newest AVERAGE_SAMPLE
     rows. It moves slowly (a notice among a thousand), so a process reads it at most every
-    AVERAGE_SECONDS, and again after it writes the index (``index_notices`` calls
-    ``forget_average``)."""
+    AVERAGE_SECONDS (other processes keep theirs as long), and again after it writes the index
+    (``index_notices`` calls ``forget_average``)."""
     now = time.monotonic()
-    read, value = _averages.get(settings.SEARCH_DATABASE, (-AVERAGE_SECONDS, 0.0))
+    alias = search_connection().alias
+    read, value = _averages.get(alias, (-AVERAGE_SECONDS, 0.0))
     if now - read < AVERAGE_SECONDS:
         return value
     query = sql.SQL(
         "SELECT avg(octet_length(search_text)) AS average FROM (SELECT search_text FROM {}"
         " ORDER BY notice_id DESC LIMIT {}) s"
     ).format(TABLE, sql.Literal(AVERAGE_SAMPLE))
-    value = float(_rows(query)[0]["average"] or 1.0)
-    _averages[settings.SEARCH_DATABASE] = (now, value)
-    return value
+    average = _rows(query)[0]["average"]
+    if average is None:
+        return 1.0  # an empty index: not kept, the first rows change everything
+    _averages[alias] = (now, float(average))
+    return float(average)
 
 
 def forget_average() -> None:
+    """Read the average length afresh at the next search of this process."""
     _averages.clear()
 
 
@@ -295,6 +325,7 @@ class Counts:
     of them: exact), and the page asked for when the counting statement gave it (else None)."""
 
     total: int
+    candidates: int  # rows with the query's lexemes (an estimate when `large`)
     facets: dict[str, dict[str, int]]  # facet → {value as text: count}
     groups: int = SAMPLE_GROUPS
     page: list[int] | None = None
@@ -315,28 +346,45 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     PROBE_GROUPS groups (a GIN intersection with a short posting list, cheap however frequent
     the term), which also spares the first statement its scan when it shows thousands."""
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
-    exact, probe = _counting(plan, page, limit=limit)
-    if exact is not None:
+    most = 2 * limit * PROBE_GROUPS // SAMPLE_GROUPS  # a larger probe: thousands of candidates
+    probe = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) s").format(
+        TABLE,
+        plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
+        sql.Literal(PROBE_LIMIT),
+    )
+    # The probe is a one-time filter on the scan: PostgreSQL tests it first.
+    gate = sql.SQL("AND (SELECT n FROM p) <= {} LIMIT {}").format(
+        sql.Literal(most), sql.Literal(limit + 1)
+    )
+    exact = _counting(plan, probe, gate, page=page)
+    if exact.candidates <= limit and exact.probe <= most:
         return exact
-    estimate = max(probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
+    estimate = max(exact.probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
     target = VERIFIED_SAMPLE_TARGET if plan.verify else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
-    sampled, _ = _counting(plan, None, groups=groups)
-    assert sampled is not None
+    sampled = _counting(plan, sql.SQL("SELECT 0 AS n"), sql.SQL(""), groups=groups)
+    sampled.candidates = estimate
     return sampled
 
 
+@dataclass
+class _Counted(Counts):
+    probe: int = 0  # the candidates in the probe's groups
+
+
 def _counting(
-    plan: Plan, page: tuple[str, int, int] | None, *, limit: int = 0, groups: int = SAMPLE_GROUPS
-) -> tuple[Counts | None, int]:
-    """(counts, probe) from one statement over the candidates in `groups` sample groups; with
-    `limit`, over all of them, None for the counts when there are more than `limit` (or the
-    probe shows that many). The candidates are read once, into ``m``, with each filter's
-    test and the verification as columns. The page of a small result comes from there too:
-    by date, or by score when the text is read anyway (a term to verify) or when the matches
-    are few (SCORE_ALL_LIMIT; more are scored through the impact tiers, ``page_ids``)."""
+    plan: Plan,
+    probe: sql.Composable,
+    gate: sql.Composable,
+    *,
+    groups: int = SAMPLE_GROUPS,
+    page: tuple[str, int, int] | None = None,
+) -> _Counted:
+    """The counting statement over the candidates in `groups` sample groups (`gate`: what the
+    scan of them adds, after `probe`). The candidates are read once, into ``m``, with each
+    filter's test and the verification as columns."""
 
     def holds(without: str = "") -> sql.Composable:
         tests = [sql.Identifier(f"f_{name}") for name in plan.filters if name != without]
@@ -360,39 +408,14 @@ def _counting(
         ),
         holds=holds(),
     )
-    ids: sql.Composable = sql.NULL
-    if page:
-        sort, size, offset = page
-        date = sort == "date" or not plan.positive
-        order = BY_DATE if date else sql.SQL("rank DESC, {}").format(BY_DATE)
-        ids = sql.SQL(
-            "(SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
-            " (SELECT notice_id, date, {rank}"
-            " AS rank FROM m WHERE {holds} ORDER BY {order} LIMIT {size} OFFSET {offset}) p)"
-        ).format(
-            order=order,
-            rank=sql.SQL("0") if date else plan.rank,
-            holds=holds(),
-            size=sql.Literal(size),
-            offset=sql.Literal(offset),
-        )
-        if not (date or plan.verify):
-            ids = sql.SQL("CASE WHEN (SELECT count(*) FROM m WHERE {}) <= {} THEN {} END").format(
-                holds(), sql.Literal(SCORE_ALL_LIMIT), ids
-            )
-    probe = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) s").format(
-        TABLE,
-        plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
-        sql.Literal(PROBE_LIMIT),
-    )
     query = sql.SQL(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
         " {validity} AS validity, has_projects, has_tasks, notice_id, date, title_text,"
         " heading_text, search_text, {verified} AS verified{flags} FROM {table} WHERE {where}"
-        " {limit}) SELECT {facets}, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
+        " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
         " GROUP BY GROUPING SETS ({sets}, ())"
     ).format(
-        probe=probe if limit else sql.SQL("SELECT 0 AS n"),
+        probe=probe,
         validity=plan.validity,
         verified=_all(plan.verify),
         flags=sql.SQL("").join(
@@ -401,29 +424,44 @@ def _counting(
         ),
         table=TABLE,
         where=plan.where(sample_tsquery(groups), verified=False, filtered=False),
-        # A probe showing thousands spares the scan (a one-time filter, tested first).
-        limit=sql.SQL("AND (SELECT n FROM p) * {} <= {} LIMIT {}").format(
-            sql.Literal(SAMPLE_GROUPS // PROBE_GROUPS),
-            sql.Literal(2 * limit),
-            sql.Literal(limit + 1),
-        )
-        if limit
-        else sql.SQL(""),
+        gate=gate,
         facets=facets,
-        ids=ids,
+        ids=_page_column(plan, page, holds()) if page else sql.NULL,
         sets=sql.SQL(", ").join(sql.SQL("({})").format(column) for column in columns),
     )
-    counts = Counts(total=0, facets={name: {} for name in FACETS}, groups=groups)
-    probed = 0
+    counts = _Counted(total=0, candidates=0, facets={name: {} for name in FACETS}, groups=groups)
     for row in _rows(query):
         if facet := row["facet"]:
             counts.facets[facet][row[FACETS[facet]]] = row[f"n_{facet}"]
         else:
-            counts.total, counts.page, probed = row["count"], row["ids"], row["probe"]
-            large = probed * (SAMPLE_GROUPS // PROBE_GROUPS) > 2 * limit
-            if limit and (large or row["candidates"] > limit):
-                return None, probed
-    return counts, probed
+            counts.total, counts.candidates = row["count"], row["candidates"]
+            counts.page, counts.probe = row["ids"], row["probe"]
+    return counts
+
+
+def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) -> sql.Composable:
+    """The ids of one page of the counting statement's matches (``m`` where `holds`): by date;
+    by score when the text is read anyway (a term to verify) or when the matches are few
+    (SCORE_ALL_LIMIT); else NULL, and the page comes from the impact tiers (``page_ids``)."""
+    sort, size, offset = page
+    date = sort == "date" or not plan.positive
+    order = BY_DATE if date else sql.SQL("rank DESC, {}").format(BY_DATE)
+    ids = sql.SQL(
+        "(SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
+        " (SELECT notice_id, date, {rank} AS rank FROM m WHERE {holds} ORDER BY {order}"
+        " LIMIT {size} OFFSET {offset}) p)"
+    ).format(
+        order=order,
+        rank=sql.SQL("0") if date else plan.rank,
+        holds=holds,
+        size=sql.Literal(size),
+        offset=sql.Literal(offset),
+    )
+    if date or plan.verify:
+        return ids
+    return sql.SQL("CASE WHEN (SELECT count(*) FROM m WHERE {}) <= {} THEN {} END").format(
+        holds, sql.Literal(SCORE_ALL_LIMIT), ids
+    )
 
 
 def count_rows(plan: Plan, limit: int) -> int:
@@ -439,16 +477,35 @@ def count_rows(plan: Plan, limit: int) -> int:
 Scored = tuple[int, datetime.date, float]  # (notice id, date, score)
 
 
-def page_ids(plan: Plan, sort: str, offset: int, limit: int, *, large: bool) -> list[int]:
+def page_ids(plan: Plan, sort: str, offset: int, limit: int, counts: Counts) -> list[int]:
     """Notice ids of one page, in order: score (unless sorted by date), then newest first.
-    By date (or with no term: every score is then 0), the newest matches (``_first``); a
-    small result whose text is read to verify a term, scored whole; any other through its
-    impact tiers, which read the text of a few rows only."""
+    By date (or with no term: every score is then 0), the newest matches (``_walk`` when they
+    are dense, else ``_first``); a small result whose text is read to verify a term, scored
+    whole; any other through its impact tiers, which read the text of a few rows only."""
     if sort == "date" or not plan.positive:
+        unfiltered = not plan.filters and not plan.narrow
+        if unfiltered and (not plan.lexemes or counts.candidates >= DENSE_CANDIDATES):
+            return _walk(plan, offset + limit)[offset:]
         return [pk for pk, _, _ in _first(plan, offset + limit)][offset:]
-    if plan.verify and not large:
+    if plan.verify and not counts.large:
         return [pk for pk, _, _ in _ranked(plan, "", limit, offset)]
     return [pk for pk, _, _ in _best_by_tiers(plan, offset + limit)][offset:]
+
+
+def _walk(plan: Plan, need: int) -> list[int]:
+    """The `need` newest matches, walking the date index and testing each row's text: when
+    matches are dense (every row, the whole archive by date; or DENSE_CANDIDATES of them) it
+    reads a few dozen rows where sorting the candidates reads them all (README, Performance).
+    The search connection keeps the planner off B-tree scans (settings.py): this statement
+    turns them back on, in a transaction of its own."""
+    database = search_connection()
+    query = sql.SQL("SELECT notice_id FROM {} WHERE {} AND {} ORDER BY {} LIMIT {}").format(
+        TABLE, _published(), plan.texts, BY_DATE, sql.Literal(need)
+    )
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off")
+        cursor.execute(query)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _first(plan: Plan, need: int, *, untiered: str = "") -> list[Scored]:
@@ -538,7 +595,7 @@ def _start_tier(plan: Plan, need: int) -> int:
         sql.Literal(queries),
         sql.Literal(levels),
         TABLE,
-        plan.where(tsquery=sql.SQL("t.query"), verified=False),
+        plan.where(match=sql.SQL("t.query"), verified=False),
         sql.Literal(need),
         sql.Literal(need),
     )

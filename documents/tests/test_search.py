@@ -393,6 +393,26 @@ def test_filters_combine_with_the_query(client, facet_corpus, params, expected):
     assert response.context["result"].count == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("excluded", "expected"),
+    [
+        ("办", {"咸政发〔2022〕5号"}),
+        ("政办", {"咸政发〔2022〕5号"}),
+        ("政办发", {"咸政办函〔2022〕4号", "咸政发〔2022〕5号"}),
+        ("政办函", {"咸政办发〔2022〕3号", "咸政发〔2022〕5号"}),
+    ],
+)
+def test_exclusions_apply_to_a_filtered_search_without_a_positive_term(
+    client, facet_corpus, excluded, expected
+):
+    """With a filter, a query of exclusions alone lists the filter's notices without the
+    excluded term: short exclusions (one or two characters, lexemes) as well as longer ones."""
+    response = client.get(SEARCH, {"q": f"-{excluded}", "year": "2022"})
+    found = {n for n in doc_numbers(response) if n in {x.doc_number for x in facet_corpus}}
+    assert found == expected
+    assert response.context["result"].count == len(set(doc_numbers(response)))
+
+
 def test_a_repealing_notice_shows_as_repealed_in_the_validity_facet(client, facet_corpus):
     repealer = published_notice(title="废止通知", body="其他")
     make_citation(notice=repealer, kind=Citation.Kind.REPEALS, doc_number="咸政发〔2021〕1号")
@@ -766,7 +786,7 @@ def test_user_text_never_reaches_tsquery_syntax_unquoted():
 def varied_corpus():
     """Sixty notices where 发展 is in every title, some headings and many bodies, 推进 in
     about half the bodies, and the phrase 推进项目建设 in a third: enough rows for every way a
-    large result's page is found (impact tiers, candidates sorted by date)."""
+    large result's page is found (impact tiers, date walk, candidates sorted by date)."""
     notices = []
     for n in range(60):
         title = ["发展规划", "加快发展", "工作通知", "实施方案"][n % 4] + f"{n}"
@@ -797,11 +817,13 @@ SAMPLED_CASES = [
 
 def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch):
     """Counts of a large result are estimates; its pages are not. Whatever way a page of a
-    large result is found (by its impact tiers or by the candidates sorted by date), it is
-    the page the exact path ranks. Every query, filter and order on one corpus (building it
-    is most of the cost)."""
+    large result is found (by its impact tiers, by a walk of the date index, or by the
+    candidates sorted by date), it is the page the exact path ranks. Every query, filter,
+    order and way to a page by date, on one corpus (building it is most of the cost)."""
     failures = []
-    for (query, params), sort in itertools.product(SAMPLED_CASES, ("relevance", "date")):
+    for (query, params), sort, dense in itertools.product(
+        SAMPLED_CASES, ("relevance", "date"), (True, False)
+    ):
         filters = search.SearchFilters.from_params(params)
         with monkeypatch.context() as patched:
             exact = [
@@ -816,8 +838,9 @@ def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch
             patched.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 3)
             patched.setattr(search_sql, "SAMPLE_TARGET", 2)
             patched.setattr(search_sql, "VERIFIED_SAMPLE_TARGET", 2)
+            patched.setattr(search_sql, "DENSE_CANDIDATES", 1 if dense else 10**9)
             sampled = [search_notices(query, filters=filters, sort=sort, page=n) for n in (1, 2, 3)]
-        case = (query, params, sort)
+        case = (query, params, sort, "dense" if dense else "sparse")
         if not sampled[0].approximate:
             failures.append(f"{case}: not sampled")
         elif [[h.notice.pk for h in page_of(r).hits] for r in sampled] != exact:
