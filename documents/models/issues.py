@@ -83,9 +83,13 @@ def standing_publisher() -> str:
 
 
 class IssueQuerySet(models.QuerySet):
+    # The rule: only published issues are public (the search excludes the others by it, on the
+    # partial index issue_unpublished_ids).
+    PUBLISHED = Q(status=PublicationStatus.PUBLISHED)
+
     def published(self) -> IssueQuerySet:
         """Issues the public may see. The only door to public pages, feeds and search."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        return self.filter(self.PUBLISHED)
 
     def withdrawn(self) -> IssueQuerySet:
         """Issues that were public and were withdrawn: their pages answer 410 with the reason."""

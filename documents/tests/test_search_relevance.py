@@ -11,7 +11,6 @@ import math
 import pytest
 
 from bench.corpus import Corpus
-from bench.search import load
 from bench.relevance import (
     JudgedQuery,
     JudgedSet,
@@ -21,6 +20,7 @@ from bench.relevance import (
     ndcg,
     reciprocal_rank,
 )
+from bench.search import load
 from documents.tests.sample import (
     sample_for_the_module,  # noqa: F401 (the `sample` fixture, imported once for the module)
 )
