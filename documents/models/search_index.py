@@ -15,9 +15,10 @@ from documents.models.notices import Notice
 class SearchEntry(models.Model):
     """A notice as the search sees it: lexemes, normalised text, facet values.
 
-    Written only by documents.search.index_notices (in the same transaction as the change it
-    follows); read only by documents.search. Drafts are indexed too: publishing an issue needs
-    no reindex, because every search joins the live publication status of the issue."""
+    Written only by documents.search: index_notices (in the same transaction as the change it
+    follows) and rebuild_index (a new table, swapped in); read only by documents.search.
+    Drafts are indexed too: publishing an issue needs no reindex, because every search joins
+    the live publication status of the issue."""
 
     notice = models.OneToOneField(
         Notice,
