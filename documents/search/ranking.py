@@ -21,12 +21,21 @@ lexemes, so a row where no term has all its lexemes in tier N or above scores at
 a tier (``tier_met``) only while the page's last score is not above the bound of the rows
 left: the page is the one scoring every match would give. Below tier 1 each term occurs once,
 in the body, and the score falls with the length alone: those rows come shortest first.
+
+A term that is one lexeme (a word, or one or two Chinese characters that differ) is scored from
+the index instead, on its impacts quantised (Anh & Moffat): its tier stands for the smallest
+weighted count of that tier (``weight``; one occurrence in the body below tier 2) and counts
+as ``5 · tf_title + 2 · tf_heading + tf_body`` all normalised by the length, so a row's score
+is known from the tier list it is in (a GIN lookup: about 2 µs a row, where counting in the
+text costs 30 to 170) and the row's size. Such a term's tiers are its counts exactly, so the
+small results scored from their texts (``text_level``) rank as the tier lists do; a longer
+term's lexemes also occur apart, and its lowest tier overstates its count.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -40,6 +49,7 @@ from documents.search.tokens import (
 K1 = 1.2
 B = 0.15
 TIERS = 20  # impact tiers 1 … 20 (one base-36 digit); w ≥ 2^10 is tier 20
+LOWEST = 2  # the lowest tier that holds a count: none is in tier 1 (1 is in tier 0, 2 in 2)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -92,6 +102,57 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
         title=_occurrences("title_text", term.needle),
         heading=_occurrences("heading_text", term.needle),
         whole=_occurrences("search_text", term.needle),
+    )
+
+
+def levelled_by_index(terms: Sequence[Term]) -> bool:
+    """Whether the query is scored from the index: one term that is one lexeme, which cannot
+    overlap itself (人人: 人人人 holds it twice as a lexeme, once as text). A longer term's
+    lowest tier overstates its count when its lexemes also occur apart: on the judged set,
+    scoring terms of two lexemes so took the MRR from 0.906 to 0.895."""
+    if len(terms) != 1 or not terms[0].exact_by_lexemes:
+        return False
+    text = terms[0].normalized
+    return not (len(text) == 2 and text[0] == text[1])
+
+
+def weight(level: int) -> int:
+    """The smallest weighted count of a tier (1 below tier 2: one occurrence in the body)."""
+    return math.isqrt(2**level - 1) + 1 if level >= LOWEST else 1
+
+
+def quantised_score(
+    idf: float, level: sql.Composable, length: sql.Composable, average: float
+) -> sql.Composable:
+    """The score of a term at tier `level` (SQL) in a row of `length` bytes (SQL)."""
+    return sql.SQL(
+        "(SELECT {idf} * w / (w + {k1} * (1 - {b} + {b} * {length} / {average})) FROM (SELECT"
+        " (ARRAY[{weights}]::float8[])[{level} + 1] AS w) w)"
+    ).format(
+        idf=_float(idf * (K1 + 1)),
+        k1=_float(K1),
+        b=_float(B),
+        length=length,
+        average=_float(max(average, 1.0)),
+        weights=sql.SQL(", ").join(sql.Literal(weight(n)) for n in range(TIERS + 1)),
+        level=level,
+    )
+
+
+def text_level(term: Term) -> sql.Composable:
+    """The tier of a term's weighted count in an index row's text (what its tier lexeme
+    says, for a term levelled by the index)."""
+    w = sql.SQL("{title} * {t} + {heading} * {h} + {body} * ({whole} - {t} - {h})").format(
+        title=sql.Literal(WEIGHTS.title),
+        heading=sql.Literal(WEIGHTS.heading),
+        body=sql.Literal(WEIGHTS.body),
+        t=_occurrences("title_text", term.needle),
+        h=_occurrences("heading_text", term.needle),
+        whole=_occurrences("search_text", term.needle),
+    )
+    thresholds = sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1))
+    return sql.SQL("(SELECT width_bucket(w * w, ARRAY[{}]) FROM (SELECT {} AS w) w)").format(
+        thresholds, w
     )
 
 

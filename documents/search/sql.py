@@ -151,8 +151,9 @@ class Plan:
     overflow: sql.Composable  # overflow rows (no vector) tested term by term in their text
     filters: dict[str, sql.Composable]  # facet name (or "from", "to") → condition, if active
     validity: sql.Composable
-    rank: sql.Composable  # the BM25F score (documents.search.ranking)
+    rank: sql.Composable  # the BM25F score (documents.search.ranking), read from the text
     idfs: list[float]  # of the positive terms
+    average: float  # the average length of the index rows' text
     positive: list[Term]
 
     def tsquery(self, extra: str = "", *, filtered: bool = True) -> str:
@@ -212,7 +213,13 @@ def plan_search(
     positive = parsed.positive if scored else []
     idfs = _idfs(positive)
     average = _average_length() if positive else 1.0
-    scores = [ranking.term_score(t, idf, average) for t, idf in zip(positive, idfs, strict=True)]
+    if ranking.levelled_by_index(positive):
+        length = sql.SQL("octet_length(search_text)")
+        scores = [
+            ranking.quantised_score(idfs[0], ranking.text_level(positive[0]), length, average)
+        ]
+    else:
+        scores = [ranking.term_score(t, i, average) for t, i in zip(positive, idfs, strict=True)]
     narrow = [(FACET_MARKS[name], getattr(filters, name)) for name in ("year", "agency", "issuer")]
     return Plan(
         lexemes=tsquery_of(parsed.terms) if parsed.positive else "",
@@ -224,6 +231,7 @@ def plan_search(
         validity=validity,
         rank=sql.SQL(" + ").join(scores) if scores else sql.SQL("0"),
         idfs=idfs,
+        average=average,
         positive=parsed.positive,
     )
 
@@ -563,9 +571,13 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
     the bound of the rows left, the rows down to the highest tier whose bound it is above
     (the `need`-th score only rises as rows are added). While fewer than `need` rows match
     (verification or a filter drops candidates), one tier more at a time."""
+    by_index = ranking.levelled_by_index(plan.positive)
     level = max(1, _start_tier(plan, need))
-    tiers = ranking.tier_tsquery(plan.positive, level)
-    best = _ranked(plan, f"({tiers}) | {OVERFLOW_LEXEME}", need)
+    if by_index:
+        best = _by_tier(plan, level, ranking.TIERS + 1, need)
+    else:
+        tiers = ranking.tier_tsquery(plan.positive, level)
+        best = _ranked(plan, f"({tiers}) | {OVERFLOW_LEXEME}", need)
     while level > 0:
         score = best[need - 1][2] if len(best) >= need else None
         if score is not None and score > ranking.bound(plan.idfs, level):
@@ -576,10 +588,44 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
         else:
             lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
             below = ranking.tier_tsquery(plan.positive, max(lower, 1))
-            rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
+            if by_index:
+                rows = _by_tier(plan, max(lower, 1), level, need)
+            else:
+                rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
             level = max(lower, 1)
         best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
     return best
+
+
+def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
+    """For a query scored from the index (ranking.levelled_by_index): the `need` best rows in
+    tiers `low` to `high` − 1 (past TIERS: with the rows too large for a vector, which have
+    no tiers and are scored from their text). Each tier's rows are a GIN lookup of its one
+    tier lexeme; a row's score is its tier's and its size's, so no text is read."""
+    lexeme = plan.positive[0].lexemes[0]
+    levels = range(max(low, ranking.LOWEST), min(high, ranking.TIERS + 1))
+    score = ranking.quantised_score(
+        plan.idfs[0], sql.SQL("q.level"), sql.SQL("e.length"), plan.average
+    )
+    rows = sql.SQL(
+        "SELECT e.notice_id, e.date, {score} AS rank FROM unnest({queries}::tsquery[],"
+        " {levels}::int[]) AS q(query, level) CROSS JOIN LATERAL (SELECT notice_id, date,"
+        " octet_length(search_text) AS length FROM {table} WHERE {where}) e"
+    ).format(
+        score=score,
+        queries=sql.Literal(
+            [plan.tsquery(quote_lexeme(ranking.tier_lexeme(n, lexeme))) for n in levels]
+        ),
+        levels=sql.Literal(list(levels)),
+        table=TABLE,
+        where=plan.where(match=sql.SQL("q.query"), verified=False),
+    )
+    if high > ranking.TIERS:
+        rows = sql.SQL("{} UNION ALL SELECT notice_id, date, {} FROM {} WHERE {}").format(
+            rows, plan.rank, TABLE, plan.where(OVERFLOW_LEXEME)
+        )
+    query = sql.SQL("{} ORDER BY rank DESC, {} LIMIT {}").format(rows, BY_DATE, sql.Literal(need))
+    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
 
 
 def _start_tier(plan: Plan, need: int) -> int:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from psycopg import sql as psycopg_sql
 
 from documents import search
 from documents.checks import notices_without_an_index_row
@@ -29,6 +30,7 @@ from documents.search import (
 )
 from documents.search import indexing as search_indexing
 from documents.search import passages as search_passages
+from documents.search import ranking as search_ranking
 from documents.search import sql as search_sql
 from documents.search import tokens as search_tokens
 from documents.tests.factories import (
@@ -772,6 +774,44 @@ def test_a_lexeme_held_often_or_in_a_title_is_stored_with_its_impact_tier():
     # tier 5; 通知, 5, tier 4; 其他, once in the body, no tier.
     assert {"'+7项目'", "'+5建设'", "'+4通知'"} <= stored
     assert not any(lexeme.endswith("其他'") and "+" in lexeme for lexeme in stored)
+
+
+def test_a_one_lexeme_terms_tier_in_the_text_is_the_one_stored():
+    """A query of one lexeme is scored from its tier lexemes when the result is large and from
+    its counts in the texts when it is small: both must put every row in the same tier."""
+    bodies = ["发展" * n + "2022年办法。mw " * (n % 7) for n in (1, 2, 3, 5, 9, 17, 40)]
+    for n, body in enumerate(bodies):
+        notice = published_notice(title="发展规划" if n % 2 else "通知", body=body)
+        if n % 3 == 0:
+            make_attachment(notice=notice, title="发展目标 2022")
+            index_notices([notice.pk])
+    for text in ("发展", "展", "2022", "mw", "法"):
+        (term,) = parse_query(text).terms
+        assert search_ranking.levelled_by_index([term]), text
+        query = psycopg_sql.SQL("SELECT vector::text AS vector, {} AS level FROM {}").format(
+            search_ranking.text_level(term), search_sql.TABLE
+        )
+        rows = search_sql._rows(query)
+        stored = [
+            next(
+                (
+                    int(t[2], 36)
+                    for t in row["vector"].split()
+                    if t == f"'+{t[2]}{term.lexemes[0]}'"
+                ),
+                0,
+            )
+            for row in rows
+        ]
+        assert [row["level"] for row in rows] == stored, text
+        assert len(set(stored)) >= 3, f"{text}: too few tiers for the comparison to mean much"
+
+
+def test_terms_whose_occurrences_can_overlap_are_scored_from_the_text():
+    levelled = [
+        search_ranking.levelled_by_index(parse_query(q).terms) for q in ("人人", "人民", "a b")
+    ]
+    assert levelled == [False, True, False]
 
 
 def test_user_text_never_reaches_tsquery_syntax_unquoted():
