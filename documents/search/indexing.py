@@ -24,13 +24,14 @@ from psycopg import errors, sql
 
 from documents.models import Issue, MembershipRole, Notice, SearchEntry, Unit
 from documents.search.ranking import tier_lexemes
-from documents.search.sql import forget_average
+from documents.search.sql import forget_sizes
 from documents.search.tokens import (
     CONTROL_RE,
     FACET_MARKS,
     FIELD_SEPARATOR,
     OVERFLOW_LEXEME,
     WORD_MARK,
+    length_lexeme,
     lexeme_counts,
     marked,
     normalize,
@@ -94,6 +95,7 @@ def notice_document(notice: dict) -> dict:
     title_text = FIELD_SEPARATOR.join(normalize(x) for x in titles)
     heading_text = FIELD_SEPARATOR.join(normalize(x) for x in headings if x)
     plain = FIELD_SEPARATOR.join([title_text, heading_text, *(normalize(x) for x in fields if x)])
+    search_text = marked(plain)
     counts = lexeme_counts(plain)
     found = [*counts, *tier_lexemes(counts, lexeme_counts(title_text), lexeme_counts(heading_text))]
     overflow = len("".join(found).encode()) > LEXEME_BYTES_LIMIT
@@ -116,11 +118,12 @@ def notice_document(notice: dict) -> dict:
         "has_tasks": bool(tasks),
         "title_text": marked(title_text),
         "heading_text": marked(heading_text),
-        "search_text": marked(plain),
+        "search_text": search_text,
         "text": FIELD_SEPARATOR.join(line.strip() for line in lines if line and line.strip()),
         "overflow": overflow,
         "vector": [
             *([OVERFLOW_LEXEME.strip("'")] if overflow else found),
+            *([] if overflow else [length_lexeme(len(search_text.encode()))]),
             *sample_lexemes(notice["id"]),
             *(f"{mark}{facets[name]}" for name, mark in FACET_MARKS.items() if facets[name]),
         ],
@@ -209,10 +212,10 @@ def index_notices(notice_ids: Iterable[int]) -> int:
             if rows:
                 cursor.executemany(_UPSERT, rows)
             written += len(rows)
-    # The search's average text length (sql._average_length) is read afresh: now, for this
+    # The search's average text length (sql.text_sizes) is read afresh: now, for this
     # connection, and after the commit, for the search connection (another session).
-    forget_average()
-    transaction.on_commit(forget_average)
+    forget_sizes()
+    transaction.on_commit(forget_sizes)
     return written
 
 
@@ -305,7 +308,7 @@ def rebuild_index(
         cursor.execute("SELECT set_config('search_path', %s, true)", [search_path])
         cursor.execute(sql.SQL("ANALYZE {}").format(new))
         _briefly(lambda cursor: _swap(cursor, new, started))
-    forget_average()
+    forget_sizes()
     return len(ids)
 
 

@@ -31,6 +31,8 @@ from documents.search import ranking
 from documents.search.filters import SearchFilters
 from documents.search.tokens import (
     FACET_MARKS,
+    LENGTH_BOUNDS,
+    LENGTH_MARK,
     OVERFLOW_LEXEME,
     SAMPLE_GROUPS,
     ParsedQuery,
@@ -52,6 +54,7 @@ DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimate
 DF_SAMPLE_GROUPS = 16  # of the 1,024 sample groups (a 64th of the rows)
 AVERAGE_SAMPLE = 1000  # the newest rows the average text length is taken from
 AVERAGE_SECONDS = 60  # how long a process keeps it
+SHORTEST_MARGIN = 4  # the untiered rows of the smallest sizes are read in (``_shortest``)
 DENSE_CANDIDATES = 10_000  # from this many candidates on, a page by date walks the date index
 # Up to this many matches, a small result is scored whole (a text read each, about 25 µs);
 # more go through the impact tiers (about 8 ms, whatever the size): ranking.py.
@@ -212,7 +215,7 @@ def plan_search(
     validity = _validity(today)
     positive = parsed.positive if scored else []
     idfs = _idfs(positive)
-    average = _average_length() if positive else 1.0
+    average = text_sizes().average if positive else 1.0
     if ranking.levelled_by_index(positive):
         length = sql.SQL("octet_length(search_text)")
         scores = [
@@ -262,18 +265,17 @@ def _filter_conditions(
 
 def _idfs(terms: list[Term]) -> list[float]:
     """Each term's idf (ranking.py) over the published index rows, in one statement. A
-    document frequency is counted up to DF_EXACT; a larger one is estimated from the rows of
-    DF_SAMPLE_GROUPS sample groups (±25 % at 1,000, ±4 % at 66,000; the idf moves far less:
-    ln(1 + N / df), 4.6 against 4.4 at 100,000 notices), so a frequent term costs a fraction
-    of its rows (a term in 66,000 of 100,000 notices: 30 ms counted from a sixteenth)."""
+    document frequency is estimated from the rows of DF_SAMPLE_GROUPS sample groups (±25 % at
+    1,000, ±4 % at 66,000; the idf moves far less: ln(1 + N / df), 4.6 against 4.4 at 100,000
+    notices) and counted whole when that gives fewer than DF_EXACT, so a frequent term costs
+    a sixteenth of its rows (a term in 66,000 of 100,000 notices: 4 ms)."""
     if len(terms) < 2:
         return [1.0] * len(terms)  # one term: a constant factor, no need to count
     counts = [
         sql.SQL(
-            "(SELECT CASE WHEN d.n < {exact} THEN d.n ELSE (SELECT count(*) FROM {table} WHERE"
-            " {published} AND vector @@ {sampled}::tsquery) * {scale} END FROM (SELECT count(*)"
-            " AS n FROM (SELECT 1 FROM {table} WHERE {published} AND vector @@ {term}::tsquery"
-            " LIMIT {exact}) c) d)"
+            "(SELECT CASE WHEN s.n >= {exact} THEN s.n ELSE (SELECT count(*) FROM {table} WHERE"
+            " {published} AND vector @@ {term}::tsquery) END FROM (SELECT count(*) * {scale} AS n"
+            " FROM {table} WHERE {published} AND vector @@ {sampled}::tsquery) s)"
         ).format(
             exact=sql.Literal(DF_EXACT),
             table=TABLE,
@@ -296,33 +298,47 @@ def _idfs(terms: list[Term]) -> list[float]:
     return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]
 
 
-_averages: dict[str, tuple[float, float]] = {}  # database alias → (when read, average)
+@dataclass(frozen=True)
+class Sizes:
+    """The sizes (in bytes) of the index rows' texts: their average, and the share of rows at
+    or below each size lexeme's bound (tokens.length_lexeme)."""
+
+    average: float
+    shares: list[float]
 
 
-def _average_length() -> float:
-    """The average length (in bytes) of the index rows' text, from the newest AVERAGE_SAMPLE
-    rows. It moves slowly (a notice among a thousand), so a process reads it at most every
-    AVERAGE_SECONDS (other processes keep theirs as long), and again after it writes the index
-    (``index_notices`` calls ``forget_average``)."""
+_sizes: dict[str, tuple[float, Sizes]] = {}  # database alias → (when read, sizes)
+
+
+def text_sizes() -> Sizes:
+    """The sizes of the newest AVERAGE_SAMPLE rows' texts. They move slowly (a notice among a
+    thousand), so a process reads them at most every AVERAGE_SECONDS (other processes keep
+    theirs as long), and again after it writes the index (``index_notices`` calls
+    ``forget_sizes``)."""
     now = time.monotonic()
     alias = search_connection().alias
-    read, value = _averages.get(alias, (-AVERAGE_SECONDS, 0.0))
-    if now - read < AVERAGE_SECONDS:
-        return value
+    read, sizes = _sizes.get(alias, (-AVERAGE_SECONDS, None))
+    if sizes is not None and now - read < AVERAGE_SECONDS:
+        return sizes
     query = sql.SQL(
-        "SELECT avg(octet_length(search_text)) AS average FROM (SELECT search_text FROM {}"
-        " ORDER BY notice_id DESC LIMIT {}) s"
-    ).format(TABLE, sql.Literal(AVERAGE_SAMPLE))
-    average = _rows(query)[0]["average"]
-    if average is None:
-        return 1.0  # an empty index: not kept, the first rows change everything
-    _averages[alias] = (now, float(average))
-    return float(average)
+        "SELECT width_bucket(n, {}) AS size, count(*) AS rows, avg(n) AS average FROM (SELECT"
+        " octet_length(search_text) AS n FROM {} ORDER BY notice_id DESC LIMIT {}) s"
+        " GROUP BY ROLLUP (1)"
+    ).format(sql.Literal(LENGTH_BOUNDS), TABLE, sql.Literal(AVERAGE_SAMPLE))
+    rows = {row["size"]: row for row in _rows(query)}
+    total = rows.pop(None)
+    if not total["rows"]:
+        return Sizes(1.0, [1.0] * (len(LENGTH_BOUNDS) + 1))  # empty: not kept
+    counts = [rows[n]["rows"] if n in rows else 0 for n in range(len(LENGTH_BOUNDS) + 1)]
+    shares = [sum(counts[: n + 1]) / total["rows"] for n in range(len(counts))]
+    sizes = Sizes(float(total["average"]), shares)
+    _sizes[alias] = (now, sizes)
+    return sizes
 
 
-def forget_average() -> None:
-    """Read the average length afresh at the next search of this process."""
-    _averages.clear()
+def forget_sizes() -> None:
+    """Read the text sizes afresh at the next search of this process."""
+    _sizes.clear()
 
 
 # --- Counts and facets ------------------------------------------------------------------------
@@ -498,7 +514,7 @@ def page_ids(plan: Plan, sort: str, offset: int, limit: int, counts: Counts) -> 
         return [pk for pk, _, _ in _first(plan, offset + limit)][offset:]
     if plan.verify and not counts.large:
         return [pk for pk, _, _ in _ranked(plan, "", limit, offset)]
-    return [pk for pk, _, _ in _best_by_tiers(plan, offset + limit)][offset:]
+    return [pk for pk, _, _ in _best_by_tiers(plan, offset + limit, counts.candidates)][offset:]
 
 
 def _walk(plan: Plan, need: int) -> list[int]:
@@ -517,28 +533,60 @@ def _walk(plan: Plan, need: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _first(plan: Plan, need: int, *, untiered: str = "") -> list[Scored]:
-    """The `need` newest matching rows or, with `untiered` (the tsquery of tier 1), the best
-    below tier 1: there every term occurs exactly once, in the body, and the score falls with
-    the length alone, so the best are the shortest, then the newest. The candidates are
-    sorted (by date, or by their stored size, read without the text), then verified and
-    scored in that order only until `need` are found: a phrase's thousands of candidates, or
-    a name held once in thousands of notices, read a few texts."""
-    order = sql.SQL("octet_length(search_text), {}").format(BY_DATE) if untiered else BY_DATE
-    extra = f"!({untiered}) & !{OVERFLOW_LEXEME}" if untiered else ""
+def _first(plan: Plan, need: int) -> list[Scored]:
+    """The `need` newest matching rows. The candidates are sorted by date, then verified in
+    that order only until `need` are found: a phrase's thousands of candidates read a few
+    texts."""
     query = sql.SQL(
-        "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
+        "SELECT notice_id, date, 0 AS rank FROM (SELECT notice_id, date, title_text,"
         " heading_text, search_text FROM {table} WHERE {candidates} ORDER BY {order}"
         " OFFSET 0) e WHERE {verified} ORDER BY {order} LIMIT {need}"
     ).format(
-        rank=plan.rank if untiered else sql.SQL("0"),
         table=TABLE,
-        candidates=plan.where(extra, verified=False),
-        order=order,
+        candidates=plan.where(verified=False),
+        order=BY_DATE,
         verified=_all(plan.verify),
         need=sql.Literal(need),
     )
     return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+
+
+def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
+    """The `need` best rows where no term has a tier: there every term occurs exactly once,
+    in the body, and the score falls with the size alone, so the best are the shortest, then
+    the newest. Of the `candidates`, those of the smallest sizes (size lexemes, from
+    tokens.length_lexeme) that should hold SHORTEST_MARGIN times `need` of them, by the
+    shares of ``text_sizes``, are sorted by size and verified in that order, only until
+    `need` are found: a name held once in 12,000 notices sorts a few hundred, not all. When
+    they hold fewer, every size is read."""
+    untiered = f"!({ranking.tier_tsquery(plan.positive, 1)}) & !{OVERFLOW_LEXEME}"
+    shares = text_sizes().shares
+    enough = next(
+        (n for n, share in enumerate(shares) if share * candidates >= SHORTEST_MARGIN * need), None
+    )
+
+    def run(sizes: str) -> list[Scored]:
+        order = sql.SQL("length, {}").format(BY_DATE)
+        query = sql.SQL(
+            "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
+            " heading_text, search_text, octet_length(search_text) AS length FROM {table} WHERE"
+            " {candidates} ORDER BY {order} OFFSET 0) e WHERE {verified} ORDER BY {order}"
+            " LIMIT {need}"
+        ).format(
+            rank=plan.rank,
+            table=TABLE,
+            candidates=plan.where(f"{untiered} & ({sizes})" if sizes else untiered, verified=False),
+            order=order,
+            verified=_all(plan.verify),
+            need=sql.Literal(need),
+        )
+        return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+
+    if enough is not None and enough < len(shares) - 1:
+        rows = run(" | ".join(quote_lexeme(f"{LENGTH_MARK}{n}") for n in range(enough + 1)))
+        if len(rows) >= need:
+            return rows
+    return run("")
 
 
 def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
@@ -563,7 +611,7 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
     return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
 
 
-def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
+def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
     """The `need` best rows, as scoring every match would order them, from the rows of the
     highest impact tiers (ranking.py): usually three statements, whatever the size. The
     highest tier holding `need` candidates (``_start_tier``); that tier and above, scored
@@ -584,7 +632,7 @@ def _best_by_tiers(plan: Plan, need: int) -> list[Scored]:
             break
         above = ranking.tier_tsquery(plan.positive, level)
         if level == 1:
-            rows, level = _first(plan, need, untiered=above), 0
+            rows, level = _shortest(plan, need, candidates), 0
         else:
             lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
             below = ranking.tier_tsquery(plan.positive, max(lower, 1))

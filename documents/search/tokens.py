@@ -5,6 +5,7 @@ The same functions cut the indexed text and the query, so the two can never disa
 
 from __future__ import annotations
 
+import bisect
 import functools
 import operator
 import re
@@ -51,6 +52,17 @@ def sample_tsquery(groups: int) -> str:
             lexemes.append(quote_lexeme(f"{mark}{start >> shift}"))
             start += 1 << shift
     return " | ".join(lexemes)
+
+
+# …and so is its size in bytes, in quarter octaves from 64 bytes (#l0 below 76 bytes, #l1 …
+# #l63): where every term occurs once a row's score falls with its size alone, and the
+# shortest such rows are found from these lexemes instead of by sorting every candidate.
+LENGTH_MARK = "#l"
+LENGTH_BOUNDS = [int(64 * 2 ** (k / 4)) for k in range(1, 64)]  # migration 0021 holds a copy
+
+
+def length_lexeme(size: int) -> str:
+    return f"{LENGTH_MARK}{bisect.bisect_right(LENGTH_BOUNDS, size)}"
 
 
 # The year, agency code and issuer are lexemes too (#y2020, #a咸政办发, #i咸宁市人民政府), so

@@ -612,6 +612,33 @@ def test_migration_0009_writes_the_sample_lexemes_the_indexer_writes():
     )
 
 
+def test_migration_0021_writes_the_length_lexemes_the_indexer_writes():
+    """The migration's SQL and ``index_notices`` give every row the same size lexeme, for
+    sizes on both sides of the bounds."""
+    import importlib
+
+    from django.db import connection
+
+    def size_lexemes() -> dict[int, list[str]]:
+        vectors = SearchEntry.objects.values_list("notice_id", "vector")
+        return {pk: [x for x in cast(str, v).split() if x.startswith("'#l")] for pk, v in vectors}
+
+    for n in (0, 3, 20, 25, 200, 1100):
+        published_notice(title="长度", body="字" * n)
+    written = size_lexemes()
+    for entry in SearchEntry.objects.all():
+        size = len(entry.search_text.encode())
+        assert written[entry.notice_id] == [f"'{search_tokens.length_lexeme(size)}'"], size
+    migration = importlib.import_module("documents.migrations.0021_search_length_lexemes")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKWARD)
+        assert not any(size_lexemes().values())
+        cursor.execute(migration.FORWARD)
+    assert size_lexemes() == written
+    sizes = [len(t.encode()) for t in SearchEntry.objects.values_list("search_text", flat=True)]
+    assert len({search_tokens.length_lexeme(size) for size in sizes}) >= 4
+
+
 def test_notices_without_an_index_row_are_reported_and_indexed_on_request(capsys):
     """Migrations never compute index rows themselves, and ``migrate`` indexes nothing by a
     signal: the database check says which notices have no row (a database from before the
@@ -928,6 +955,33 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
         if [[h.notice.pk for h in page_of(r).hits] for r in sampled] != exact:
             failures.append(query)
     assert not failures, f"pages differ from the exact path's: {failures}"
+
+
+@pytest.mark.parametrize("query", ["郭原", "郭原明"])
+def test_rows_holding_a_term_once_come_shortest_first_from_their_size_lexemes(monkeypatch, query):
+    """Where every term occurs once the best rows are the shortest: read from the smallest
+    sizes' rows only, or from every size when those hold too few (郭原明: half the
+    candidates hold 郭原 and 原明 apart, and fail verification)."""
+    notices = []
+    for n in range(48):
+        name = "郭原明" if n % 2 else "郭原与原明"
+        filler = "其他内容。" * (n * 37 % 90)
+        notices.append(published_notice(title=f"通知{n}", body=f"{filler}联系人{name}。"))
+    monkeypatch.setattr(search_sql, "SCORE_ALL_LIMIT", 0)  # the page from the impact tiers
+    monkeypatch.setattr(search_sql, "SHORTEST_MARGIN", 1)
+    entries = SearchEntry.objects.filter(search_text__contains=normalize(query))
+    expected = [
+        e.notice_id
+        for e in sorted(
+            entries, key=lambda e: (-len(e.search_text.encode()), e.date, e.notice_id), reverse=True
+        )
+    ]
+    pages = [search_notices(query, page=n) for n in (1, 2)]
+    assert [h.notice.pk for p in pages for h in page_of(p).hits] == expected[:40]
+    # A small result with a term to verify is scored whole; the tiers' way, as for a large one:
+    plan = search_sql.plan_search(parse_query(query), search.SearchFilters(), datetime.date.today())
+    best = search_sql._best_by_tiers(plan, 21, len(notices))
+    assert [pk for pk, _, _ in best] == expected[:21]
 
 
 def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
