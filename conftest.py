@@ -95,7 +95,7 @@ def _searches_on_the_test_database(settings):
     from documents.search import sql
 
     settings.SEARCH_DATABASE = "default"
-    sql.forget_average()
+    sql.forget_sizes()
 
 
 @pytest.fixture(autouse=True)
