@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from psycopg import sql
 
 from documents.search.tokens import (
+    MAX_WORD_LENGTH,
     TIER_MARK,
     Term,
     quote_lexeme,
@@ -107,13 +108,14 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
 
 def levelled_by_index(terms: Sequence[Term]) -> bool:
     """Whether the query is scored from the index: one term that is one lexeme, which cannot
-    overlap itself (人人: 人人人 holds it twice as a lexeme, once as text). A longer term's
+    overlap itself (人人: 人人人 holds it twice as a lexeme, once as text) and is no word of
+    MAX_WORD_LENGTH characters (whose lexeme longer words share). A longer term's
     lowest tier overstates its count when its lexemes also occur apart: on the judged set,
     scoring terms of two lexemes so took the MRR from 0.906 to 0.895."""
     if len(terms) != 1 or not terms[0].exact_by_lexemes:
         return False
     text = terms[0].normalized
-    return not (len(text) == 2 and text[0] == text[1])
+    return not (len(text) == 2 and text[0] == text[1]) and len(text) < MAX_WORD_LENGTH
 
 
 def weight(level: int) -> int:
@@ -151,9 +153,9 @@ def text_level(term: Term) -> sql.Composable:
         whole=_occurrences("search_text", term.needle),
     )
     thresholds = sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1))
-    return sql.SQL("(SELECT width_bucket(w * w, ARRAY[{}]) FROM (SELECT {} AS w) w)").format(
-        thresholds, w
-    )
+    return sql.SQL(
+        "(SELECT width_bucket(w::bigint * w, ARRAY[{}]) FROM (SELECT {} AS w) w)"
+    ).format(thresholds, w)
 
 
 # --- Impact tiers -----------------------------------------------------------------------------

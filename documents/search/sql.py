@@ -619,7 +619,8 @@ def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
     the bound of the rows left, the rows down to the highest tier whose bound it is above
     (the `need`-th score only rises as rows are added). While fewer than `need` rows match
     (verification or a filter drops candidates), one tier more at a time."""
-    by_index = ranking.levelled_by_index(plan.positive)
+    # An exclusion tested in the text (one of several lexemes) needs the rows' texts anyway.
+    by_index = ranking.levelled_by_index(plan.positive) and not plan.verify
     level = max(1, _start_tier(plan, need))
     if by_index:
         best = _by_tier(plan, level, ranking.TIERS + 1, need)

@@ -835,10 +835,20 @@ def test_a_one_lexeme_terms_tier_in_the_text_is_the_one_stored():
 
 
 def test_terms_whose_occurrences_can_overlap_are_scored_from_the_text():
-    levelled = [
-        search_ranking.levelled_by_index(parse_query(q).terms) for q in ("人人", "人民", "a b")
-    ]
-    assert levelled == [False, True, False]
+    queries = ("人人", "人民", "a b", "x" * 63, "x" * 64)
+    levelled = [search_ranking.levelled_by_index(parse_query(q).terms) for q in queries]
+    assert levelled == [False, True, False, True, False]
+
+
+def test_a_huge_count_in_a_text_too_large_for_a_vector_is_scored(monkeypatch):
+    """A row too large for a vector is scored from its text: a character held 50,000 times
+    (its weighted count squared is past a 32-bit integer) still gets a tier."""
+    with monkeypatch.context() as patched:
+        patched.setattr(search_indexing, "LEXEME_BYTES_LIMIT", 0)
+        huge = published_notice(title="通知", body="的" * 50_000)
+    small = published_notice(title="通知", body="的确")
+    result = search_notices("的")
+    assert [h.notice for h in page_of(result).hits] == [huge, small]
 
 
 def test_user_text_never_reaches_tsquery_syntax_unquoted():
@@ -915,7 +925,7 @@ def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch
     assert not failures, "\n".join(failures)
 
 
-TIERED_QUERIES = ["规划", "规划 实施", "“规划编制”", "规划 -纲要"]
+TIERED_QUERIES = ["规划", "规划 实施", "“规划编制”", "规划 -纲要", "规划 -规划纲要"]
 
 
 def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypatch):
