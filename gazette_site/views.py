@@ -1,5 +1,4 @@
-from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -16,19 +15,16 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness: the database answers a query, and so does the one searches run on when it
-    is another (settings.SEARCH_DATABASE: a replica). 503 while one does not."""
-    for alias, what in (("default", "database"), (settings.SEARCH_DATABASE, "search database")):
-        database = connections[alias]
-        try:
-            with database.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-        except DatabaseError:
-            database.close_if_unusable_or_obsolete()
-            return HttpResponse(
-                f"{what} unavailable", status=503, content_type="text/plain; charset=utf-8"
-            )
+    """Readiness: the database answers a query. 503 while it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        connection.close_if_unusable_or_obsolete()
+        return HttpResponse(
+            "database unavailable", status=503, content_type="text/plain; charset=utf-8"
+        )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 

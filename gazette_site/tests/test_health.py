@@ -1,6 +1,5 @@
 from unittest import mock
 
-import pytest
 from django.db import OperationalError
 
 
@@ -21,21 +20,6 @@ def test_readyz_is_503_when_the_database_is_down(client, db):
         execute.side_effect = OperationalError("connection refused")
         response = client.get("/readyz")
     assert response.status_code == 503
-
-
-@pytest.mark.django_db(databases=["default", "search"])
-def test_readyz_is_503_when_the_search_database_is_down(client, settings):
-    """With searches on a replica (SEARCH_DATABASE_URL), a dead replica shows in readiness."""
-    from django.db import connections
-
-    settings.SEARCH_DATABASE = "search"
-    assert client.get("/readyz").status_code == 200
-    with mock.patch.object(
-        connections["search"], "cursor", side_effect=OperationalError("connection refused")
-    ):
-        response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.content == b"search database unavailable"
 
 
 def test_pages_answer_503_with_a_friendly_page_when_the_database_is_down(client, db):
