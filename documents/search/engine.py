@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from psycopg import sql
@@ -19,6 +20,7 @@ from documents.search.sql import (
     SAMPLE_GROUPS,
     count,
     count_rows,
+    fall_back,
     page_ids,
     plan_search,
     search_connection,
@@ -156,7 +158,12 @@ def search_notices(
             result.message = "请输入发文字号或关键词。"
         return result
 
-    _search(result, parsed, filters, page, today)
+    try:
+        _search(result, parsed, filters, page, today)
+    except DatabaseError:
+        if not fall_back():  # on the primary, or the statement failed: the site's 503
+            raise
+        _search(result, parsed, filters, page, today)
     if suggest and result.page is not None and not result.page.hits:
         result.suggestions = query_suggestions(parsed, filters, today)
     return result

@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import datetime
 import functools
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -41,6 +42,8 @@ from documents.search.tokens import (
     sample_tsquery,
     tsquery_of,
 )
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50  # deep pages of huge result sets are never read; narrowing the query is
@@ -115,10 +118,41 @@ _database: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+REPLICA_RETRY_SECONDS = 30  # how long searches stay on the primary after the replica failed
+_replica_down_until = 0.0
+
+
 def search_connection() -> BaseDatabaseWrapper:
     """The connection searches run on: settings.SEARCH_DATABASE (see settings.py), or the
-    one ``searching_on`` names."""
-    return connections[_database.get() or settings.SEARCH_DATABASE]
+    one ``searching_on`` names; the primary while the replica is down (``fall_back``)."""
+    alias = _database.get() or settings.SEARCH_DATABASE
+    if alias != "default" and time.monotonic() < _replica_down_until:
+        alias = "default"
+    return connections[alias]
+
+
+def fall_back() -> bool:
+    """After a search failed with a database error: whether to run it again on the primary.
+    Yes when it ran on another database (a replica) whose connection is gone: searches then
+    use the primary for REPLICA_RETRY_SECONDS, so a dead replica slows search pages instead
+    of failing them. No on the primary, or when the connection still works (the statement
+    itself failed: running it again elsewhere would fail the same)."""
+    global _replica_down_until
+    database = search_connection()
+    if database.alias == "default":
+        return False
+    try:
+        usable = database.connection is not None and database.is_usable()
+    except Exception:
+        usable = False
+    if usable:
+        return False
+    database.close_if_unusable_or_obsolete()
+    _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+    logger.warning(
+        "检索数据库 %s 不可用，%d 秒内改用主库检索。", database.alias, REPLICA_RETRY_SECONDS
+    )
+    return True
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from psycopg import sql
 
 from documents.models import Citation, Notice, PublicationStatus, SearchEntry, Validity
@@ -114,3 +114,38 @@ def test_searches_run_on_their_own_connection_with_the_planner_kept_on_the_index
         with connections[alias].cursor() as cursor:
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == expected
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "search"])
+def test_a_search_falls_back_to_the_primary_while_its_replica_is_down(settings, monkeypatch):
+    """A replica that stops answering (its connection gone) slows search pages, never fails
+    them: the search runs again on the primary, and the next ones go there directly for a
+    while. A statement that fails on a working connection is not run again."""
+    settings.SEARCH_DATABASE = "search"
+    monkeypatch.setattr(search_sql, "_replica_down_until", 0.0)
+    notice = make_notice(issue=make_issue(published=True), title="抽水蓄能电站建设方案")
+    index_for_search(notice)
+    replica = connections["search"]
+    calls = []
+
+    def refused(*args, **kwargs):
+        calls.append(1)
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(replica, "cursor", refused)
+        patched.setattr(replica, "is_usable", lambda: False)
+        first = search_notices("抽水蓄能")
+        second = search_notices("蓄能电站")
+    for result in (first, second):
+        assert result.page is not None
+        assert [hit.notice.pk for hit in result.page.hits] == [notice.pk]
+    assert len(calls) == 1  # the second search went to the primary at once
+
+    monkeypatch.setattr(search_sql, "_replica_down_until", 0.0)
+    replica.ensure_connection()
+    with monkeypatch.context() as patched:
+        patched.setattr(replica, "cursor", refused)
+        patched.setattr(replica, "is_usable", lambda: True)
+        with pytest.raises(OperationalError):
+            search_notices("抽水蓄能")
