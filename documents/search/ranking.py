@@ -79,12 +79,25 @@ def _occurrences(column: str, needle: str) -> sql.Composable:
     ).format(c=sql.Identifier(column), n=sql.Literal(needle))
 
 
+def _counts(term: Term) -> sql.Composable:
+    """A row ``t`` of a term's occurrences in an index row: ``title``, ``heading`` and ``body``
+    (the rest of ``search_text``, which holds all three)."""
+    return sql.SQL(
+        "(SELECT title, heading, greatest(whole - title - heading, 0) AS body FROM (SELECT"
+        " {title} AS title, {heading} AS heading, {whole} AS whole) c) t"
+    ).format(
+        title=_occurrences("title_text", term.needle),
+        heading=_occurrences("heading_text", term.needle),
+        whole=_occurrences("search_text", term.needle),
+    )
+
+
 def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
     """One term's part of the score, on an index row; its tf̃ is computed once a row (a
     subquery), as it appears twice in the formula."""
     tf = sql.SQL(
-        "{title} * t.title + {heading} * t.heading + {body} * greatest(t.whole - t.title"
-        " - t.heading, 0) / (1 - {b} + {b} * octet_length(search_text) / {average})"
+        "{title} * t.title + {heading} * t.heading + {body} * t.body"
+        " / (1 - {b} + {b} * octet_length(search_text) / {average})"
     ).format(
         title=sql.Literal(WEIGHTS.title),
         heading=sql.Literal(WEIGHTS.heading),
@@ -93,17 +106,8 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
         average=_float(max(average_length, 1.0)),
     )
     return sql.SQL(
-        "(SELECT {idf} * s.tf * {k1_1} / (s.tf + {k1}) FROM (SELECT {tf} AS tf FROM (SELECT"
-        " {title} AS title, {heading} AS heading, {whole} AS whole) t) s)"
-    ).format(
-        idf=_float(idf),
-        k1_1=_float(K1 + 1),
-        k1=_float(K1),
-        tf=tf,
-        title=_occurrences("title_text", term.needle),
-        heading=_occurrences("heading_text", term.needle),
-        whole=_occurrences("search_text", term.needle),
-    )
+        "(SELECT {idf} * s.tf * {k1_1} / (s.tf + {k1}) FROM (SELECT {tf} AS tf FROM {counts}) s)"
+    ).format(idf=_float(idf), k1_1=_float(K1 + 1), k1=_float(K1), tf=tf, counts=_counts(term))
 
 
 def levelled_by_index(terms: Sequence[Term]) -> bool:
@@ -144,18 +148,17 @@ def quantised_score(
 def text_level(term: Term) -> sql.Composable:
     """The tier of a term's weighted count in an index row's text (what its tier lexeme
     says, for a term levelled by the index)."""
-    w = sql.SQL("{title} * {t} + {heading} * {h} + {body} * ({whole} - {t} - {h})").format(
+    thresholds = sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1))
+    return sql.SQL(
+        "(SELECT width_bucket(w::bigint * w, ARRAY[{thresholds}]) FROM (SELECT {title} * t.title"
+        " + {heading} * t.heading + {body} * t.body AS w FROM {counts}) w)"
+    ).format(
+        thresholds=thresholds,
         title=sql.Literal(WEIGHTS.title),
         heading=sql.Literal(WEIGHTS.heading),
         body=sql.Literal(WEIGHTS.body),
-        t=_occurrences("title_text", term.needle),
-        h=_occurrences("heading_text", term.needle),
-        whole=_occurrences("search_text", term.needle),
+        counts=_counts(term),
     )
-    thresholds = sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1))
-    return sql.SQL(
-        "(SELECT width_bucket(w::bigint * w, ARRAY[{}]) FROM (SELECT {} AS w) w)"
-    ).format(thresholds, w)
 
 
 # --- Impact tiers -----------------------------------------------------------------------------

@@ -568,17 +568,28 @@ def _walk(plan: Plan, need: int) -> list[int]:
 
 
 def _first(plan: Plan, need: int) -> list[Scored]:
-    """The `need` newest matching rows. The candidates are sorted by date, then verified in
-    that order only until `need` are found: a phrase's thousands of candidates read a few
-    texts."""
+    """The `need` newest matching rows."""
+    return _in_order(plan, need, BY_DATE)
+
+
+def _in_order(
+    plan: Plan, need: int, order: sql.Composable, extra: str = "", *, scored: bool = False
+) -> list[Scored]:
+    """The first `need` matching rows (also matching `extra`) in `order`, with their score
+    when `scored` (else 0). The candidates are sorted (by date, or by their stored size,
+    read without the text), then verified in that order only until `need` are found: a
+    phrase's thousands of candidates, or a name held once in thousands of notices, read a
+    few texts."""
     query = sql.SQL(
-        "SELECT notice_id, date, 0 AS rank FROM (SELECT notice_id, date, title_text,"
-        " heading_text, search_text FROM {table} WHERE {candidates} ORDER BY {order}"
-        " OFFSET 0) e WHERE {verified} ORDER BY {order} LIMIT {need}"
+        "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
+        " heading_text, search_text, octet_length(search_text) AS length FROM {table} WHERE"
+        " {candidates} ORDER BY {order} OFFSET 0) e WHERE {verified} ORDER BY {order}"
+        " LIMIT {need}"
     ).format(
+        rank=plan.rank if scored else sql.SQL("0"),
         table=TABLE,
-        candidates=plan.where(verified=False),
-        order=BY_DATE,
+        candidates=plan.where(extra, verified=False),
+        order=order,
         verified=_all(plan.verify),
         need=sql.Literal(need),
     )
@@ -590,37 +601,21 @@ def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
     in the body, and the score falls with the size alone, so the best are the shortest, then
     the newest. Of the `candidates`, those of the smallest sizes (size lexemes, from
     tokens.length_lexeme) that should hold SHORTEST_MARGIN times `need` of them, by the
-    shares of ``text_sizes``, are sorted by size and verified in that order, only until
-    `need` are found: a name held once in 12,000 notices sorts a few hundred, not all. When
-    they hold fewer, every size is read."""
+    shares of ``text_sizes``, are sorted by size and verified in that order (``_in_order``),
+    only until `need` are found: a name held once in 12,000 notices sorts a few hundred, not
+    all. When they hold fewer, every size is read."""
     untiered = f"!({ranking.tier_tsquery(plan.positive, 1)}) & !{OVERFLOW_LEXEME}"
+    order = sql.SQL("length, {}").format(BY_DATE)
     shares = text_sizes().shares
     enough = next(
         (n for n, share in enumerate(shares) if share * candidates >= SHORTEST_MARGIN * need), None
     )
-
-    def run(sizes: str) -> list[Scored]:
-        order = sql.SQL("length, {}").format(BY_DATE)
-        query = sql.SQL(
-            "SELECT notice_id, date, {rank} AS rank FROM (SELECT notice_id, date, title_text,"
-            " heading_text, search_text, octet_length(search_text) AS length FROM {table} WHERE"
-            " {candidates} ORDER BY {order} OFFSET 0) e WHERE {verified} ORDER BY {order}"
-            " LIMIT {need}"
-        ).format(
-            rank=plan.rank,
-            table=TABLE,
-            candidates=plan.where(f"{untiered} & ({sizes})" if sizes else untiered, verified=False),
-            order=order,
-            verified=_all(plan.verify),
-            need=sql.Literal(need),
-        )
-        return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
-
     if enough is not None and enough < len(shares) - 1:
-        rows = run(" | ".join(quote_lexeme(f"{LENGTH_MARK}{n}") for n in range(enough + 1)))
+        sizes = " | ".join(quote_lexeme(f"{LENGTH_MARK}{n}") for n in range(enough + 1))
+        rows = _in_order(plan, need, order, f"{untiered} & ({sizes})", scored=True)
         if len(rows) >= need:
             return rows
-    return run("")
+    return _in_order(plan, need, order, untiered, scored=True)
 
 
 def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
@@ -665,17 +660,18 @@ def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
         score = best[need - 1][2] if len(best) >= need else None
         if score is not None and score > ranking.bound(plan.idfs, level):
             break
-        above = ranking.tier_tsquery(plan.positive, level)
         if level == 1:
             rows, level = _shortest(plan, need, candidates), 0
         else:
-            lower = level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
-            below = ranking.tier_tsquery(plan.positive, max(lower, 1))
+            lower = max(
+                1, level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
+            )
             if by_index:
-                rows = _by_tier(plan, max(lower, 1), level, need)
+                rows = _by_tier(plan, lower, level, need)
             else:
+                below, above = (ranking.tier_tsquery(plan.positive, n) for n in (lower, level))
                 rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
-            level = max(lower, 1)
+            level = lower
         best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
     return best
 
