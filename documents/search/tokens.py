@@ -112,7 +112,7 @@ def lexeme_counts(normalized: str) -> Counter[str]:
     found = Counter(han)
     found.update(map(operator.add, han, han[1:]))
     for crossing in [lexeme for lexeme in found if "\0" in lexeme]:
-        del found[crossing]
+        found.pop(crossing)  # dict's, in C: Counter's del is Python
     found.update(word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(normalized))
     return found
 
