@@ -60,7 +60,8 @@ AVERAGE_SECONDS = 60  # how long a process keeps it
 SHORTEST_MARGIN = 4  # the untiered rows of the smallest sizes are read in (``_shortest``)
 DENSE_CANDIDATES = 10_000  # from this many candidates on, a page by date walks the date index
 # Up to this many matches, a small result is scored whole (a text read each, about 25 µs);
-# more go through the impact tiers (about 8 ms, whatever the size): ranking.py.
+# more go through the impact tiers (about 8 ms, whatever the size): ranking.py. A query scored
+# from the index (Plan.by_index) is scored whole up to EXACT_LIMIT: it reads no text.
 SCORE_ALL_LIMIT = 300
 
 TABLE = sql.Identifier(SearchEntry._meta.db_table)
@@ -192,6 +193,12 @@ class Plan:
     idfs: list[float]  # of the positive terms
     average: float  # the average length of the index rows' text
     positive: list[Term]
+
+    @property
+    def by_index(self) -> bool:
+        """Scored from the index (ranking.levelled_by_index), no term or exclusion to test in
+        the text (which must then be read anyway)."""
+        return ranking.levelled_by_index(self.positive) and not self.verify
 
     def tsquery(self, extra: str = "", *, filtered: bool = True) -> str:
         """The lexemes, the year, agency and issuer filters' lexemes (unless not `filtered`)
@@ -469,7 +476,7 @@ def _counting(
     )
     query = sql.SQL(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
-        " {validity} AS validity, has_projects, has_tasks, notice_id, date, title_text,"
+        " {validity} AS validity, has_projects, has_tasks, notice_id, date, overflow, title_text,"
         " heading_text, search_text, {verified} AS verified{flags} FROM {table} WHERE {where}"
         " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
         " GROUP BY GROUPING SETS ({sets}, ())"
@@ -500,23 +507,41 @@ def _counting(
 
 def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) -> sql.Composable:
     """The ids of one page of the counting statement's matches (``m`` where `holds`): by date;
-    by score when the text is read anyway (a term to verify) or when the matches are few
-    (SCORE_ALL_LIMIT); else NULL, and the page comes from the impact tiers (``page_ids``)."""
+    by score when the text is read anyway (a term to verify), when the score comes from the
+    index (each row's tier from its tier lexeme's rows, ``_tier_rows``: no text is read) or
+    when the matches are few (SCORE_ALL_LIMIT); else NULL, and the page comes from the impact
+    tiers (``page_ids``)."""
     sort, size, offset = page
     date = sort == "date" or not plan.positive
+    by_index = not date and plan.by_index
     order = BY_DATE if date else sql.SQL("rank DESC, {}").format(BY_DATE)
+    rank = sql.SQL("0") if date else plan.rank
+    rows = sql.SQL("m")
+    if by_index:  # the rows too large for a vector have no tiers: scored from their text
+        level = sql.SQL("coalesce(l.level, 0)")
+        rank = sql.SQL("CASE WHEN overflow THEN {} ELSE {} END").format(
+            rank, _index_score(plan, level, sql.SQL("octet_length(search_text)"))
+        )
+        rows = sql.SQL("m LEFT JOIN l USING (notice_id)")
     ids = sql.SQL(
-        "(SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
-        " (SELECT notice_id, date, {rank} AS rank FROM m WHERE {holds} ORDER BY {order}"
+        "({tiers}SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
+        " (SELECT notice_id, date, {rank} AS rank FROM {rows} WHERE {holds} ORDER BY {order}"
         " LIMIT {size} OFFSET {offset}) p)"
     ).format(
+        # The tiered rows first, once (not a lookup per row of m).
+        tiers=sql.SQL("WITH l AS MATERIALIZED (SELECT notice_id, level FROM ({}) t) ").format(
+            _tier_rows(plan, range(ranking.LOWEST, ranking.TIERS + 1))
+        )
+        if by_index
+        else sql.SQL(""),
         order=order,
-        rank=sql.SQL("0") if date else plan.rank,
+        rank=rank,
+        rows=rows,
         holds=holds,
         size=sql.Literal(size),
         offset=sql.Literal(offset),
     )
-    if date or plan.verify:
+    if date or plan.verify or by_index:
         return ids
     return sql.SQL("CASE WHEN (SELECT count(*) FROM m WHERE {}) <= {} THEN {} END").format(
         holds, sql.Literal(SCORE_ALL_LIMIT), ids
@@ -649,7 +674,7 @@ def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
     (the `need`-th score only rises as rows are added). While fewer than `need` rows match
     (verification or a filter drops candidates), one tier more at a time."""
     # An exclusion tested in the text (one of several lexemes) needs the rows' texts anyway.
-    by_index = ranking.levelled_by_index(plan.positive) and not plan.verify
+    by_index = plan.by_index
     level = max(1, _start_tier(plan, need))
     if by_index:
         best = _by_tier(plan, level, ranking.TIERS + 1, need)
@@ -677,27 +702,13 @@ def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
 
 
 def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
-    """For a query scored from the index (ranking.levelled_by_index): the `need` best rows in
-    tiers `low` to `high` − 1 (past TIERS: with the rows too large for a vector, which have
-    no tiers and are scored from their text). Each tier's rows are a GIN lookup of its one
-    tier lexeme; a row's score is its tier's and its size's, so no text is read."""
-    lexeme = plan.positive[0].lexemes[0]
+    """For a query scored from the index (``Plan.by_index``): the `need` best rows in tiers
+    `low` to `high` − 1 (past TIERS: with the rows too large for a vector, which have no tiers
+    and are scored from their text). A row's score is its tier's and its size's, so no text
+    is read."""
     levels = range(max(low, ranking.LOWEST), min(high, ranking.TIERS + 1))
-    score = ranking.quantised_score(
-        plan.idfs[0], sql.SQL("q.level"), sql.SQL("e.length"), plan.average
-    )
-    rows = sql.SQL(
-        "SELECT e.notice_id, e.date, {score} AS rank FROM unnest({queries}::tsquery[],"
-        " {levels}::int[]) AS q(query, level) CROSS JOIN LATERAL (SELECT notice_id, date,"
-        " octet_length(search_text) AS length FROM {table} WHERE {where}) e"
-    ).format(
-        score=score,
-        queries=sql.Literal(
-            [plan.tsquery(quote_lexeme(ranking.tier_lexeme(n, lexeme))) for n in levels]
-        ),
-        levels=sql.Literal(list(levels)),
-        table=TABLE,
-        where=plan.where(match=sql.SQL("q.query"), verified=False),
+    rows = sql.SQL("SELECT notice_id, date, {} AS rank FROM ({}) e").format(
+        _index_score(plan, sql.SQL("e.level"), sql.SQL("e.length")), _tier_rows(plan, levels)
     )
     if high > ranking.TIERS:
         rows = sql.SQL("{} UNION ALL SELECT notice_id, date, {} FROM {} WHERE {}").format(
@@ -705,6 +716,29 @@ def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
         )
     query = sql.SQL("{} ORDER BY rank DESC, {} LIMIT {}").format(rows, BY_DATE, sql.Literal(need))
     return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+
+
+def _tier_rows(plan: Plan, levels: range) -> sql.Composable:
+    """The rows (notice_id, date, length, level) of the query's one lexeme in tiers `levels`,
+    filtered: a GIN lookup of each tier's lexeme."""
+    lexeme = plan.positive[0].lexemes[0]
+    return sql.SQL(
+        "SELECT e.notice_id, e.date, e.length, q.level FROM unnest({queries}::tsquery[],"
+        " {levels}::int[]) AS q(query, level) CROSS JOIN LATERAL (SELECT notice_id, date,"
+        " octet_length(search_text) AS length FROM {table} WHERE {where}) e"
+    ).format(
+        queries=sql.Literal(
+            [plan.tsquery(quote_lexeme(ranking.tier_lexeme(n, lexeme))) for n in levels]
+        ),
+        levels=sql.Literal(list(levels)),
+        table=TABLE,
+        where=plan.where(match=sql.SQL("q.query"), verified=False),
+    )
+
+
+def _index_score(plan: Plan, level: sql.Composable, length: sql.Composable) -> sql.Composable:
+    """The score of a row of `length` bytes whose one lexeme is in tier `level` (both SQL)."""
+    return ranking.quantised_score(plan.idfs[0], level, length, plan.average)
 
 
 def _start_tier(plan: Plan, need: int) -> int:

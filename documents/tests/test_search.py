@@ -952,9 +952,11 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
         overflow = published_notice(title="规划实施通知", body="推进规划编制。" * 60)
     assert SearchEntry.objects.get(notice=overflow).overflow
     failures = []
+    exacts = {}
     for query in TIERED_QUERIES:
         pages = (1, 2, 3)
         exact = [[h.notice.pk for h in page_of(search_notices(query, page=n)).hits] for n in pages]
+        exacts[query] = exact
         with monkeypatch.context() as patched:
             patched.setattr(search_sql, "EXACT_LIMIT", 3)
             patched.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 3)
@@ -965,6 +967,13 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
         if [[h.notice.pk for h in page_of(r).hits] for r in sampled] != exact:
             failures.append(query)
     assert not failures, f"pages differ from the exact path's: {failures}"
+    # 规划 is scored from the index (each row's tier from its tier lexemes, in the counting
+    # statement): the order scoring every match from its text gives.
+    today = datetime.date.today()
+    plan = search_sql.plan_search(parse_query("规划"), search.SearchFilters(), today)
+    assert plan.by_index
+    by_text = [pk for pk, _, _ in search_sql._ranked(plan, "", 60)]
+    assert [pk for page in exacts["规划"] for pk in page] == by_text
 
 
 @pytest.mark.parametrize("query", ["郭原", "郭原明"])
