@@ -225,7 +225,8 @@ def _copy_rows(notices: list[dict]) -> list[list]:
     and followed by its number of positions, 0 in two bytes. Run by rebuild_index's workers."""
     rows = []
     for row in map(notice_document, notices):
-        lexemes = sorted(row["vector"])
+        lexemes = row["vector"]
+        lexemes.sort()
         vector = len(lexemes).to_bytes(4) + ("\0\0\0".join(lexemes) + "\0\0\0").encode()
         rows.append([*(row[c] for c in _COLUMNS[:-1]), vector])
     return rows

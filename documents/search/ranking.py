@@ -170,19 +170,26 @@ def tier_lexemes(
     counts: Mapping[str, int], title: Mapping[str, int], heading: Mapping[str, int]
 ) -> list[str]:
     """The tier lexemes of an index row, from each lexeme's count in the whole text
-    (`counts`) and in the title and the headings (which the whole text includes)."""
-    body = WEIGHTS.body
-    weights = {lexeme: body * n for lexeme, n in counts.items()}
+    (`counts`) and in the title and the headings (which the whole text includes). The
+    lexemes of the title and headings (a few) apart: the others' weight is the body's alone,
+    read in one pass over the thousand of a notice."""
+    extra: dict[str, int] = {}
     for lexeme, n in title.items():
-        weights[lexeme] += (WEIGHTS.title - WEIGHTS.body) * n
+        extra[lexeme] = extra.get(lexeme, 0) + (WEIGHTS.title - WEIGHTS.body) * n
     for lexeme, n in heading.items():
-        weights[lexeme] += (WEIGHTS.heading - WEIGHTS.body) * n
-    top = len(_TIER_PREFIXES)
-    return [
-        (_TIER_PREFIXES[w] if w < top else _TIER_PREFIXES[-1]) + lexeme
-        for lexeme, w in weights.items()
-        if w >= 2
+        extra[lexeme] = extra.get(lexeme, 0) + (WEIGHTS.heading - WEIGHTS.body) * n
+    body, top = WEIGHTS.body, len(_TIER_PREFIXES)
+    least = -(-2 // body)  # the smallest count in the body alone that has a tier (w ≥ 2)
+    found = [
+        (_TIER_PREFIXES[body * n] if body * n < top else _TIER_PREFIXES[-1]) + lexeme
+        for lexeme, n in counts.items()
+        if n >= least and lexeme not in extra
     ]
+    for lexeme, more in extra.items():
+        w = body * counts[lexeme] + more
+        if w >= 2:
+            found.append((_TIER_PREFIXES[w] if w < top else _TIER_PREFIXES[-1]) + lexeme)
+    return found
 
 
 def tier_lexeme(tier: int, lexeme: str) -> str:
