@@ -541,8 +541,12 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
         size=sql.Literal(size),
         offset=sql.Literal(offset),
     )
-    if date or plan.verify or by_index:
+    if date or plan.verify:
         return ids
+    if by_index:  # not when the count is past exact (``count``): that page would go unread
+        return sql.SQL("CASE WHEN (SELECT count(*) FROM m) <= {} THEN {} END").format(
+            sql.Literal(EXACT_LIMIT), ids
+        )
     return sql.SQL("CASE WHEN (SELECT count(*) FROM m WHERE {}) <= {} THEN {} END").format(
         holds, sql.Literal(SCORE_ALL_LIMIT), ids
     )
