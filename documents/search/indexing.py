@@ -212,8 +212,8 @@ def index_notices(notice_ids: Iterable[int]) -> int:
             if rows:
                 cursor.executemany(_UPSERT, rows)
             written += len(rows)
-    # The search's average text length (sql.text_sizes) is read afresh: now, for this
-    # connection, and after the commit, for the search connection (another session).
+    # The search's text sizes (sql.text_sizes: their average, the shares by size) are read
+    # afresh: now, for this connection, and after the commit, for the search connection.
     forget_sizes()
     transaction.on_commit(forget_sizes)
     return written

@@ -198,8 +198,10 @@ def tier_lexeme(tier: int, lexeme: str) -> str:
 
 # The tier lexeme's prefix of each weighted count up to the first in the top tier (w² ≥ 2^TIERS):
 # a rebuild looks up 400 of them a notice, which computing each took a fifth of its time.
+# Counts 0 and 1 have no tier (tier_lexemes never looks them up): tier 0 stands in for them.
 _TIER_PREFIXES = [
-    tier_lexeme(min(TIERS, (w * w).bit_length() - 1), "") for w in range(math.isqrt(2**TIERS) + 1)
+    tier_lexeme(min(TIERS, max(0, (w * w).bit_length() - 1)), "")
+    for w in range(math.isqrt(2**TIERS) + 1)
 ]
 
 

@@ -142,11 +142,7 @@ def fall_back() -> bool:
     database = search_connection()
     if database.alias == "default":
         return False
-    try:
-        usable = database.connection is not None and database.is_usable()
-    except Exception:
-        usable = False
-    if usable:
+    if database.is_usable():  # no connection, or its SELECT 1 fails: not usable
         return False
     database.close_if_unusable_or_obsolete()
     _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
@@ -516,24 +512,25 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
     by_index = not date and plan.by_index
     order = BY_DATE if date else sql.SQL("rank DESC, {}").format(BY_DATE)
     rank = sql.SQL("0") if date else plan.rank
-    rows = sql.SQL("m")
-    if by_index:  # the rows too large for a vector have no tiers: scored from their text
+    tiers: sql.Composable = sql.SQL("")
+    rows: sql.Composable = sql.SQL("m")
+    if by_index:
+        # The tiered rows read first, once (not a lookup per row of m); the rows too large
+        # for a vector have no tiers and are scored from their text.
+        tiers = sql.SQL("WITH l AS MATERIALIZED (SELECT notice_id, level FROM ({}) t) ").format(
+            _tier_rows(plan, range(ranking.LOWEST, ranking.TIERS + 1))
+        )
+        rows = sql.SQL("m LEFT JOIN l USING (notice_id)")
         level = sql.SQL("coalesce(l.level, 0)")
         rank = sql.SQL("CASE WHEN overflow THEN {} ELSE {} END").format(
             rank, _index_score(plan, level, sql.SQL("octet_length(search_text)"))
         )
-        rows = sql.SQL("m LEFT JOIN l USING (notice_id)")
     ids = sql.SQL(
         "({tiers}SELECT coalesce(array_agg(notice_id ORDER BY {order}), ARRAY[]::bigint[]) FROM"
         " (SELECT notice_id, date, {rank} AS rank FROM {rows} WHERE {holds} ORDER BY {order}"
         " LIMIT {size} OFFSET {offset}) p)"
     ).format(
-        # The tiered rows first, once (not a lookup per row of m).
-        tiers=sql.SQL("WITH l AS MATERIALIZED (SELECT notice_id, level FROM ({}) t) ").format(
-            _tier_rows(plan, range(ranking.LOWEST, ranking.TIERS + 1))
-        )
-        if by_index
-        else sql.SQL(""),
+        tiers=tiers,
         order=order,
         rank=rank,
         rows=rows,
