@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from documents import city as city_profile
 
@@ -74,7 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "gazette_site.apps.StaticFilesConfig",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",
@@ -312,6 +313,10 @@ def _static_file_headers(headers, path, url):
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# Source maps (Swagger UI's, 2.5 MB) are read by a browser's developer tools alone: served as
+# they are, not compressed by collectstatic twice each (gzip and Brotli), which was most of its
+# time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Content-Security-Policy (django-csp 4): nothing by default ('none'), then what the pages use:
 # scripts, styles, images and fonts from our own static files, requests to our own pages; no
 # inline script or style, no eval, no plugins, no framing. Under /admin/ GazetteCSPMiddleware
