@@ -80,6 +80,8 @@ class SearchResult:
 
 
 def _hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
+    if not ids:  # nothing found: no statement (a fifth of such a search's time)
+        return []
     notices = _notices_with_text(ids)
     patterns = [term_pattern(term) for term in parsed.positive]
     return [

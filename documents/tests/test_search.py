@@ -508,6 +508,21 @@ def test_drafts_are_never_found(client):
     assert found(client, "草稿") == []
 
 
+def test_a_small_result_takes_one_statement_and_its_hits_one_more():
+    """Counts, facets and the page of a small result come from one statement, the hits'
+    notices and texts from a second; a search that finds nothing needs no second."""
+    from django.test.utils import CaptureQueriesContext
+
+    published_notice(title="关于降碳的通知", body="降碳减排。")
+    search_notices("减排")  # reads the sizes of the index rows, kept for a minute
+    with CaptureQueriesContext(search_sql.search_connection()) as statements:
+        assert search_notices("降碳").count == 1
+    assert len(statements) == 2
+    with CaptureQueriesContext(search_sql.search_connection()) as statements:
+        assert search_notices("扩绿").count == 0
+    assert len(statements) == 1
+
+
 def test_publishing_an_issue_makes_its_notices_findable_without_reindexing(client):
     from documents.services import issue_publish
 
