@@ -142,20 +142,24 @@ def quantised_score(
         b=_float(B),
         length=length,
         average=_float(max(average, 1.0)),
-        weights=sql.SQL(", ").join(sql.Literal(weight(n)) for n in range(TIERS + 1)),
+        weights=_WEIGHTS,
         level=level,
     )
+
+
+# The tiers' weights and thresholds, in every ranked statement: composed once.
+_WEIGHTS = sql.SQL(", ".join(str(weight(n)) for n in range(TIERS + 1)))
+_THRESHOLDS = sql.SQL(", ".join(str(2**n) for n in range(1, TIERS + 1)))
 
 
 def text_level(term: Term) -> sql.Composable:
     """The tier of a term's weighted count in an index row's text (what its tier lexeme
     says, for a term levelled by the index)."""
-    thresholds = sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1))
     return sql.SQL(
         "(SELECT width_bucket(w::bigint * w, ARRAY[{thresholds}]) FROM (SELECT {title} * t.title"
         " + {heading} * t.heading + {body} * t.body AS w FROM {counts}) w)"
     ).format(
-        thresholds=thresholds,
+        thresholds=_THRESHOLDS,
         title=sql.Literal(WEIGHTS.title),
         heading=sql.Literal(WEIGHTS.heading),
         body=sql.Literal(WEIGHTS.body),

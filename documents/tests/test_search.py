@@ -989,6 +989,17 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
     assert plan.by_index
     by_text = [pk for pk, _, _ in search_sql._ranked(plan, "", 60)]
     assert [pk for page in exacts["规划"] for pk in page] == by_text
+    # Filtered, and beside a draft that holds 规划 most (its tier rows are read with the
+    # lexeme filters alone, then joined to the matches): still the order of the text's scores.
+    draft = make_notice(title="规划规划规划", body="规划。" * 80)
+    index_notices([draft.pk])
+    for params in ("year=2014", "validity=in_force", "year=2016&validity=in_force"):
+        filters = search.SearchFilters.from_params(QueryDict(params))
+        plan = search_sql.plan_search(parse_query("规划"), filters, today)
+        by_text = [pk for pk, _, _ in search_sql._ranked(plan, "", 60)]
+        found_ids = [h.notice.pk for h in page_of(search_notices("规划", filters=filters)).hits]
+        assert by_text and draft.pk not in by_text
+        assert found_ids == by_text[:20], params
 
 
 @pytest.mark.parametrize("query", ["郭原", "郭原明"])
