@@ -25,4 +25,7 @@ class StaticFilesConfig(staticfiles_apps.StaticFilesConfig):
     hashed and compressed."""
 
     default = False
-    ignore_patterns = [*staticfiles_apps.StaticFilesConfig.ignore_patterns, "redoc"]
+    ignore_patterns = [
+        *staticfiles_apps.StaticFilesConfig.ignore_patterns,
+        "drf_spectacular_sidecar/redoc/*",
+    ]

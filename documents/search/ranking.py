@@ -148,8 +148,10 @@ def quantised_score(
 
 
 # The tiers' weights and thresholds, in every ranked statement: composed once.
-_WEIGHTS = sql.SQL(", ".join(str(weight(n)) for n in range(TIERS + 1)))
-_THRESHOLDS = sql.SQL(", ".join(str(2**n) for n in range(1, TIERS + 1)))
+_WEIGHTS = sql.SQL(sql.SQL(", ").join(sql.Literal(weight(n)) for n in range(TIERS + 1)).as_string())
+_THRESHOLDS = sql.SQL(
+    sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1)).as_string()
+)
 
 
 def text_level(term: Term) -> sql.Composable:

@@ -734,9 +734,10 @@ def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
 def _tier_rows(plan: Plan, levels: range, *, of_matches: bool = False) -> sql.Composable:
     """The rows (notice_id, date, length, level) of the query's one lexeme in tiers `levels`,
     filtered: a GIN lookup of each tier's lexeme. With `of_matches`, rows only ever joined to
-    the matches: filtered by the lexemes alone (the year, agency and issuer filters), without
-    the publication rule and the other filters, which the counting statement would otherwise
-    plan a third time (a tenth of a one-hit search's statement)."""
+    the matches (``m``, which has applied every rule): filtered by the tsquery alone (the
+    query's lexemes and those of the year, agency and issuer filters), without the publication
+    rule and the other filters, which the counting statement would otherwise plan a third
+    time (a tenth of a one-hit search's statement)."""
     lexeme = plan.positive[0].lexemes[0]
     match = sql.SQL("q.query")
     return sql.SQL(

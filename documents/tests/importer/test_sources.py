@@ -73,7 +73,7 @@ def pdf_sources(pdfs):
 @pytest.fixture(scope="module")
 def printed_pages(pdfs) -> dict[str, list[str]]:
     """Each PDF's pages as pdfplumber reads them (what a reader's copy and paste gives), read
-    once for the tests below: the sample's take pdfplumber 4–5 s."""
+    once for the tests below: reading the sample's pages takes pdfplumber 4–5 s."""
     import pdfplumber
 
     pages = {}
