@@ -740,6 +740,11 @@ def _tier_rows(plan: Plan, levels: range, *, of_matches: bool = False) -> sql.Co
     time (a tenth of a one-hit search's statement)."""
     lexeme = plan.positive[0].lexemes[0]
     match = sql.SQL("q.query")
+    where: sql.Composable
+    if of_matches:
+        where = sql.SQL("vector @@ {}").format(match)
+    else:
+        where = plan.where(match=match, verified=False)
     return sql.SQL(
         "SELECT e.notice_id, e.date, e.length, q.level FROM unnest({queries}::tsquery[],"
         " {levels}::int[]) AS q(query, level) CROSS JOIN LATERAL (SELECT notice_id, date,"
@@ -750,9 +755,7 @@ def _tier_rows(plan: Plan, levels: range, *, of_matches: bool = False) -> sql.Co
         ),
         levels=sql.Literal(list(levels)),
         table=TABLE,
-        where=sql.SQL("vector @@ {}").format(match)
-        if of_matches
-        else plan.where(match=match, verified=False),
+        where=where,
     )
 
 

@@ -11,6 +11,7 @@ from typing import cast
 import pytest
 from django.core.management import call_command
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
@@ -511,8 +512,6 @@ def test_drafts_are_never_found(client):
 def test_a_small_result_takes_one_statement_and_its_hits_one_more():
     """Counts, facets and the page of a small result come from one statement, the hits'
     notices and texts from a second; a search that finds nothing needs no second."""
-    from django.test.utils import CaptureQueriesContext
-
     published_notice(title="关于降碳的通知", body="降碳减排。")
     search_notices("减排")  # reads the sizes of the index rows, kept for a minute
     with CaptureQueriesContext(search_sql.search_connection()) as statements:
