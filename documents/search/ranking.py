@@ -79,35 +79,32 @@ def _occurrences(column: str, needle: str) -> sql.Composable:
     ).format(c=sql.Identifier(column), n=sql.Literal(needle))
 
 
-def _counts(term: Term) -> sql.Composable:
-    """A row ``t`` of a term's occurrences in an index row: ``title``, ``heading`` and ``body``
-    (the rest of ``search_text``, which holds all three)."""
-    return sql.SQL(
-        "(SELECT title, heading, greatest(whole - title - heading, 0) AS body FROM (SELECT"
-        " {title} AS title, {heading} AS heading, {whole} AS whole) c) t"
-    ).format(
-        title=_occurrences("title_text", term.needle),
-        heading=_occurrences("heading_text", term.needle),
+def _weighted(term: Term, body: sql.Composable) -> sql.Composable:
+    """A term's occurrences in an index row, weighted: the title's and headings' by WEIGHTS,
+    the rest's (``search_text`` holds all three) by `body` (SQL). One expression reading each
+    text once: 5·title + 2·heading + (whole − title − heading)·body, as title·(5 − body) +
+    heading·(2 − body) + whole·body. A subquery naming a count twice is flattened by
+    PostgreSQL into evaluating it twice (a replace() over each row's whole text: half of a
+    small search's statement, for notices of 50 KB)."""
+    return sql.SQL("({t} * ({title} - {n}) + {h} * ({heading} - {n}) + {whole} * {n})").format(
+        t=_occurrences("title_text", term.needle),
+        title=sql.Literal(WEIGHTS.title),
+        h=_occurrences("heading_text", term.needle),
+        heading=sql.Literal(WEIGHTS.heading),
         whole=_occurrences("search_text", term.needle),
+        n=body,
     )
 
 
 def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
-    """One term's part of the score, on an index row; its tf̃ is computed once a row (a
-    subquery), as it appears twice in the formula."""
-    tf = sql.SQL(
-        "{title} * t.title + {heading} * t.heading + {body} * t.body"
-        " / (1 - {b} + {b} * octet_length(search_text) / {average})"
-    ).format(
-        title=sql.Literal(WEIGHTS.title),
-        heading=sql.Literal(WEIGHTS.heading),
-        body=sql.Literal(WEIGHTS.body),
-        b=_float(B),
-        average=_float(max(average_length, 1.0)),
+    """One term's part of the score, on an index row: idf·tf̃·(k1 + 1) / (tf̃ + k1) written
+    with tf̃ once, as idf·(k1 + 1) / (1 + k1 / tf̃) (a verified row holds the term: tf̃ > 0)."""
+    norm = sql.SQL("({body} / (1 - {b} + {b} * octet_length(search_text) / {average}))").format(
+        body=sql.Literal(WEIGHTS.body), b=_float(B), average=_float(max(average_length, 1.0))
     )
-    return sql.SQL(
-        "(SELECT {idf} * s.tf * {k1_1} / (s.tf + {k1}) FROM (SELECT {tf} AS tf FROM {counts}) s)"
-    ).format(idf=_float(idf), k1_1=_float(K1 + 1), k1=_float(K1), tf=tf, counts=_counts(term))
+    return sql.SQL("({idf} / (1 + {k1} / greatest({tf}, {least})))").format(
+        idf=_float(idf * (K1 + 1)), k1=_float(K1), tf=_weighted(term, norm), least=_float(1e-9)
+    )
 
 
 def levelled_by_index(terms: Sequence[Term]) -> bool:
@@ -150,22 +147,15 @@ def quantised_score(
 # The tiers' weights and thresholds, in every ranked statement: composed once.
 _WEIGHTS = sql.SQL(sql.SQL(", ").join(sql.Literal(weight(n)) for n in range(TIERS + 1)).as_string())
 _THRESHOLDS = sql.SQL(
-    sql.SQL(", ").join(sql.Literal(2**n) for n in range(1, TIERS + 1)).as_string()
+    sql.SQL(", ").join(sql.Literal(weight(max(n, LOWEST))) for n in range(1, TIERS + 1)).as_string()
 )
 
 
 def text_level(term: Term) -> sql.Composable:
-    """The tier of a term's weighted count in an index row's text (what its tier lexeme
-    says, for a term levelled by the index)."""
-    return sql.SQL(
-        "(SELECT width_bucket(w::bigint * w, ARRAY[{thresholds}]) FROM (SELECT {title} * t.title"
-        " + {heading} * t.heading + {body} * t.body AS w FROM {counts}) w)"
-    ).format(
-        thresholds=_THRESHOLDS,
-        title=sql.Literal(WEIGHTS.title),
-        heading=sql.Literal(WEIGHTS.heading),
-        body=sql.Literal(WEIGHTS.body),
-        counts=_counts(term),
+    """The tier of a term's weighted count w in an index row's text (what its tier lexeme
+    says, for a term levelled by the index): the tier of w² ≥ 2^N, as w ≥ ``weight(N)``."""
+    return sql.SQL("width_bucket({}, ARRAY[{}])").format(
+        _weighted(term, sql.Literal(WEIGHTS.body)), _THRESHOLDS
     )
 
 
