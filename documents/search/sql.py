@@ -659,8 +659,8 @@ def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
 def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
     """The matching rows (also matching `tsquery`), best score first, then newest first.
     Each candidate's text is read once, into a copy (``|| ''``) that the verification and
-    every term's count use: each function on the stored, compressed column would decompress
-    it again (about 20 µs each time for a text of 6 KB)."""
+    every term's count use: each function on the stored column would read its out-of-line
+    chunks again (and before migration 0022, decompress them: about 20 µs for 6 KB)."""
     query = sql.SQL(
         "SELECT notice_id, date, rank FROM (SELECT notice_id, date, {rank} AS rank FROM"
         " (SELECT notice_id, date, title_text, heading_text, search_text || '' AS search_text"

@@ -44,6 +44,22 @@ def titles(q: str) -> list[str]:
     return [hit.notice.title for hit in page.hits] if page else []
 
 
+def texts_stored() -> tuple[set[str], int]:
+    """The storage of the index table's text columns (migration 0022: "e", EXTERNAL), and how
+    many of their values are compressed."""
+    texts = ["title_text", "heading_text", "search_text", "text"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(DISTINCT attstorage::text) FROM pg_attribute"
+            " WHERE attrelid = 'documents_searchentry'::regclass AND attname = ANY(%s)",
+            [texts],
+        )
+        storage = set(cursor.fetchone()[0])
+        compressed = " + ".join(f"count(pg_column_compression({c}))" for c in texts)
+        cursor.execute(f"SELECT {compressed} FROM documents_searchentry")
+        return storage, cursor.fetchone()[0]
+
+
 def published(**fields) -> Notice:
     issue = make_issue(published=True, published_on=datetime.date(2022, 11, 16))
     return make_notice(issue=issue, signed_on=datetime.date(2022, 8, 30), **fields)
@@ -81,6 +97,7 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
     overflow = published(title="超长文件", body="".join(rng.choice(chars) for _ in range(400_000)))
     index_notices([everything.pk, overflow.pk])
     written = rows()
+    assert texts_stored() == ({"e"}, 0)  # long texts (the sample's, 400,000 characters) too
     assert SearchEntry.objects.get(pk=overflow.pk).overflow
 
     SearchEntry.objects.filter(pk=everything.pk).update(text="", vector=None)  # a stale row
@@ -98,6 +115,7 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
         indexes, constraints, leftovers = cursor.fetchone()
     assert {"searchentry_vector", "searchentry_date", "documents_searchentry_pkey"} <= set(indexes)
     assert (len(indexes), constraints, leftovers) == (5, 3, 0)
+    assert texts_stored() == ({"e"}, 0)  # the new table stores the texts as the live one did
     assert titles("污水泵站") == titles("防汛指挥部") == ["城区排水管网改造实施方案"]
     assert titles("十大行动") != [] and titles(overflow.body[5000:5004]) == ["超长文件"]
 
