@@ -28,7 +28,8 @@ from documents.search.engine import Hit, ResultPage, SearchResult, search_notice
 from documents.search.filters import SearchFilters
 from documents.search.indexing import index_notices, notice_ids_of, rebuild_index
 from documents.search.passages import highlight, passage
-from documents.search.sql import PAGE_SIZE, searching_on
+from documents.search.sql import PAGE_SIZE
+from documents.search.statements import searching_on
 from documents.search.tokens import clean_query, lexemes, normalize, parse_query
 
 __all__ = [

@@ -21,11 +21,10 @@ from documents.search.sql import (
     SAMPLE_GROUPS,
     count,
     count_rows,
-    fall_back,
     page_ids,
     plan_search,
-    search_connection,
 )
+from documents.search.statements import Value, fall_back, tuples
 from documents.search.suggest import Suggestions, number_suggestions, query_suggestions
 from documents.search.tokens import ParsedQuery, parse_query
 
@@ -116,13 +115,9 @@ def _notices_with_text(ids: list[int]) -> dict[int, tuple[Notice, str]]:
     """Notices with their issue, and the text passages are cut from, in one statement: the
     ORM's version of this query cost more to compile than PostgreSQL took to answer it."""
     notice_fields, issue_fields, select = _hit_columns()
-    query = select.format(sql.Literal(list(ids)))
     found = {}
     split = len(notice_fields)
-    with search_connection().cursor() as cursor:
-        cursor.execute(query)
-        rows = cursor.fetchall()
-    for row in rows:
+    for row in tuples(select.format(Value(list(ids)))):
         # The hits belong to the primary: what a page loads of them later is read there.
         notice = Notice.from_db("default", notice_fields, row[:split])
         notice.issue = Issue.from_db("default", issue_fields, row[split:-1])

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
+from documents.search.statements import Value
 from documents.search.tokens import (
     MAX_WORD_LENGTH,
     TIER_MARK,
@@ -76,7 +77,7 @@ def _occurrences(column: str, needle: str) -> sql.Composable:
     text's stored size without decompressing it, so only replace() reads the text itself."""
     return sql.SQL(
         "((octet_length({c}) - octet_length(replace({c}, {n}, ''))) / octet_length({n}))"
-    ).format(c=sql.Identifier(column), n=sql.Literal(needle))
+    ).format(c=sql.Identifier(column), n=Value(needle))
 
 
 def _weighted(term: Term, body: sql.Composable) -> sql.Composable:
@@ -100,10 +101,10 @@ def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
     """One term's part of the score, on an index row: idf·tf̃·(k1 + 1) / (tf̃ + k1) written
     with tf̃ once, as idf·(k1 + 1) / (1 + k1 / tf̃) (a verified row holds the term: tf̃ > 0)."""
     norm = sql.SQL("({body} / (1 - {b} + {b} * octet_length(search_text) / {average}))").format(
-        body=sql.Literal(WEIGHTS.body), b=_float(B), average=_float(max(average_length, 1.0))
+        body=sql.Literal(WEIGHTS.body), b=_float(B), average=Value(max(average_length, 1.0))
     )
     return sql.SQL("({idf} / (1 + {k1} / greatest({tf}, {least})))").format(
-        idf=_float(idf * (K1 + 1)), k1=_float(K1), tf=_weighted(term, norm), least=_float(1e-9)
+        idf=Value(idf * (K1 + 1)), k1=_float(K1), tf=_weighted(term, norm), least=_float(1e-9)
     )
 
 
@@ -134,11 +135,11 @@ def quantised_score(
         "({idf} / (1 + {k1} * (1 - {b} + {b} * {length} / {average})"
         " / (ARRAY[{weights}]::float8[])[{level} + 1]))"
     ).format(
-        idf=_float(idf * (K1 + 1)),
+        idf=Value(idf * (K1 + 1)),
         k1=_float(K1),
         b=_float(B),
         length=length,
-        average=_float(max(average, 1.0)),
+        average=Value(max(average, 1.0)),
         weights=_WEIGHTS,
         level=level,
     )

@@ -12,24 +12,19 @@ document frequencies (``_idfs``)."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
 import functools
-import logging
 import math
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import transaction
 from psycopg import sql
 
 from documents.models import Issue, IssueQuerySet, SearchEntry, current_validity
-from documents.search import ranking
+from documents.search import ranking, statements
 from documents.search.filters import SearchFilters
+from documents.search.statements import Value, search_connection
 from documents.search.tokens import (
     FACET_MARKS,
     LENGTH_BOUNDS,
@@ -42,8 +37,6 @@ from documents.search.tokens import (
     sample_tsquery,
     tsquery_of,
 )
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50  # deep pages of huge result sets are never read; narrowing the query is
@@ -82,7 +75,7 @@ def _all(conditions: list[sql.Composable]) -> sql.Composable:
 
 
 def _contains(column: str, term: Term) -> sql.Composable:
-    return sql.SQL("strpos({}, {}) > 0").format(sql.Identifier(column), sql.Literal(term.needle))
+    return sql.SQL("strpos({}, {}) > 0").format(sql.Identifier(column), Value(term.needle))
 
 
 def _lacks(term: Term) -> sql.Composable:
@@ -112,63 +105,6 @@ def _validity(today: datetime.date) -> sql.Composable:
     query = SearchEntry.objects.annotate(v=current_validity(today)).values("v").query
     compiler = query.get_compiler(connection=search_connection())
     return _compiled(*compiler.compile(query.annotations["v"]))
-
-
-_database: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "search_database", default=None
-)
-
-
-REPLICA_RETRY_SECONDS = 30  # how long searches stay on the primary after the replica failed
-_replica_down_until = 0.0
-
-
-def search_connection() -> BaseDatabaseWrapper:
-    """The connection searches run on: settings.SEARCH_DATABASE (see settings.py), or the
-    one ``searching_on`` names; the primary while the replica is down (``fall_back``)."""
-    alias = _database.get() or settings.SEARCH_DATABASE
-    if alias != "default" and time.monotonic() < _replica_down_until:
-        alias = "default"
-    return connections[alias]
-
-
-def fall_back() -> bool:
-    """After a search failed with a database error: whether to run it again on the primary.
-    Yes when it ran on another database (a replica) whose connection is gone: searches then
-    use the primary for REPLICA_RETRY_SECONDS, so a dead replica slows search pages instead
-    of failing them. No on the primary, or when the connection still works (the statement
-    itself failed: running it again elsewhere would fail the same)."""
-    global _replica_down_until
-    database = search_connection()
-    if database.alias == "default":
-        return False
-    if database.is_usable():  # no connection, or its SELECT 1 fails: not usable
-        return False
-    database.close_if_unusable_or_obsolete()
-    _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
-    logger.warning(
-        "检索数据库 %s 不可用，%d 秒内改用主库检索。", database.alias, REPLICA_RETRY_SECONDS
-    )
-    return True
-
-
-@contextlib.contextmanager
-def searching_on(alias: str) -> Iterator[None]:
-    """Search on database `alias` inside the block: "default" where a search must see what
-    was just committed (alerts after a publication, never behind a replica's lag)."""
-    token = _database.set(alias)
-    try:
-        yield
-    finally:
-        _database.reset(token)
-
-
-def _rows(query: sql.Composable) -> list[dict]:
-    """The rows of `query`, each a dict by column name."""
-    with search_connection().cursor() as cursor:
-        cursor.execute(query)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -218,7 +154,7 @@ class Plan:
         if match is not None:
             conditions.append(sql.SQL("vector @@ {}").format(match))
         elif query:
-            conditions.append(sql.SQL("vector @@ {}::tsquery").format(sql.Literal(query)))
+            conditions.append(sql.SQL("vector @@ {}::tsquery").format(Value(query)))
         if self.lexemes:
             conditions.append(self.overflow)
         if verified:
@@ -279,7 +215,7 @@ def plan_search(
 def _filter_conditions(
     filters: SearchFilters, validity: sql.Composable
 ) -> dict[str, sql.Composable]:
-    value = sql.Literal
+    value = Value
     conditions = [
         ("year", filters.year, sql.SQL("year = {}").format(value(filters.year))),
         ("issuer", filters.issuer, sql.SQL("issuer = {}").format(value(filters.issuer))),
@@ -317,9 +253,9 @@ def _idfs(terms: list[Term]) -> list[float]:
             exact=sql.Literal(DF_EXACT),
             table=TABLE,
             published=_published(),
-            sampled=sql.Literal(f"({tsquery_of([term])}) & ({sample_tsquery(DF_SAMPLE_GROUPS)})"),
+            sampled=Value(f"({tsquery_of([term])}) & ({sample_tsquery(DF_SAMPLE_GROUPS)})"),
             scale=sql.Literal(SAMPLE_GROUPS // DF_SAMPLE_GROUPS),
-            term=sql.Literal(tsquery_of([term])),
+            term=Value(tsquery_of([term])),
         )
         for term in terms
     ]
@@ -329,7 +265,7 @@ def _idfs(terms: list[Term]) -> list[float]:
             sql.SQL("{} AS {}").format(c, sql.Identifier(f"df{i}")) for i, c in enumerate(counts)
         ),
     )
-    row = _rows(query)[0]
+    row = statements.rows(query)[0]
     frequencies = [row[f"df{i}"] for i in range(len(terms))]
     n = max(float(row["n"] or 0), float(max(frequencies)), 1.0)
     return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in frequencies]
@@ -362,7 +298,7 @@ def text_sizes() -> Sizes:
         " octet_length(search_text) AS n FROM {} ORDER BY notice_id DESC LIMIT {}) s"
         " GROUP BY ROLLUP (1)"
     ).format(sql.Literal(LENGTH_BOUNDS), TABLE, sql.Literal(AVERAGE_SAMPLE))
-    rows = {row["size"]: row for row in _rows(query)}
+    rows = {row["size"]: row for row in statements.rows(query)}
     total = rows.pop(None)
     if not total["rows"]:
         return Sizes(1.0, [1.0] * (len(LENGTH_BOUNDS) + 1))  # empty: not kept
@@ -471,7 +407,7 @@ def _counting(
         sets=sets,
     )
     counts = _Counted(total=0, candidates=0, facets={name: {} for name in FACETS}, groups=groups)
-    for row in _rows(query):
+    for row in statements.rows(query):
         if facet := row["facet"]:
             counts.facets[facet][row[FACETS[facet]]] = row[f"n_{facet}"]
         else:
@@ -547,8 +483,8 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
         rank=rank,
         rows=rows,
         holds=holds,
-        size=sql.Literal(size),
-        offset=sql.Literal(offset),
+        size=Value(size),
+        offset=Value(offset),
     )
     if date or plan.verify:
         return ids
@@ -564,9 +500,9 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
 def count_rows(plan: Plan, limit: int) -> int:
     """How many rows match the plan, counting no further than `limit`."""
     query = sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c").format(
-        TABLE, plan.where(), sql.Literal(limit)
+        TABLE, plan.where(), Value(limit)
     )
-    return _rows(query)[0]["count"]
+    return statements.rows(query)[0]["count"]
 
 
 # --- The page ---------------------------------------------------------------------------------
@@ -597,12 +533,12 @@ def _walk(plan: Plan, need: int) -> list[int]:
     turns them back on, in a transaction of its own."""
     database = search_connection()
     query = sql.SQL("SELECT notice_id FROM {} WHERE {} AND {} ORDER BY {} LIMIT {}").format(
-        TABLE, _published(), plan.texts, BY_DATE, sql.Literal(need)
+        TABLE, _published(), plan.texts, BY_DATE, Value(need)
     )
-    with transaction.atomic(using=database.alias), database.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off")
-        cursor.execute(query)
-        return [row[0] for row in cursor.fetchall()]
+    with transaction.atomic(using=database.alias):
+        with database.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off")
+        return [row["notice_id"] for row in statements.rows(query)]
 
 
 def _first(plan: Plan, need: int) -> list[Scored]:
@@ -629,9 +565,9 @@ def _in_order(
         candidates=plan.where(extra, verified=False),
         order=order,
         verified=_all(plan.verify),
-        need=sql.Literal(need),
+        need=Value(need),
     )
-    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+    return [(row["notice_id"], row["date"], row["rank"]) for row in statements.rows(query)]
 
 
 def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
@@ -672,10 +608,10 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
         candidates=plan.where(tsquery, verified=False),
         verified=_all(plan.verify),
         by_date=BY_DATE,
-        limit=sql.Literal(limit),
-        offset=sql.Literal(offset),
+        limit=Value(limit),
+        offset=Value(offset),
     )
-    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+    return [(row["notice_id"], row["date"], row["rank"]) for row in statements.rows(query)]
 
 
 def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
@@ -727,8 +663,8 @@ def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
         rows = sql.SQL("{} UNION ALL SELECT notice_id, date, {} FROM {} WHERE {}").format(
             rows, plan.rank, TABLE, plan.where(OVERFLOW_LEXEME)
         )
-    query = sql.SQL("{} ORDER BY rank DESC, {} LIMIT {}").format(rows, BY_DATE, sql.Literal(need))
-    return [(row["notice_id"], row["date"], row["rank"]) for row in _rows(query)]
+    query = sql.SQL("{} ORDER BY rank DESC, {} LIMIT {}").format(rows, BY_DATE, Value(need))
+    return [(row["notice_id"], row["date"], row["rank"]) for row in statements.rows(query)]
 
 
 def _tier_rows(plan: Plan, levels: range, *, of_matches: bool = False) -> sql.Composable:
@@ -750,10 +686,8 @@ def _tier_rows(plan: Plan, levels: range, *, of_matches: bool = False) -> sql.Co
         " {levels}::int[]) AS q(query, level) CROSS JOIN LATERAL (SELECT notice_id, date,"
         " octet_length(search_text) AS length FROM {table} WHERE {where}) e"
     ).format(
-        queries=sql.Literal(
-            [plan.tsquery(quote_lexeme(ranking.tier_lexeme(n, lexeme))) for n in levels]
-        ),
-        levels=sql.Literal(list(levels)),
+        queries=Value([plan.tsquery(quote_lexeme(ranking.tier_lexeme(n, lexeme))) for n in levels]),
+        levels=Value(list(levels)),
         table=TABLE,
         where=where,
     )
@@ -775,12 +709,12 @@ def _start_tier(plan: Plan, need: int) -> int:
         "SELECT t.level FROM unnest({}::tsquery[], {}) AS t(query, level) WHERE (SELECT"
         " count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c) >= {} LIMIT 1"
     ).format(
-        sql.Literal(queries),
-        sql.Literal(levels),
+        Value(queries),
+        Value(levels),
         TABLE,
         plan.where(match=sql.SQL("t.query"), verified=False),
-        sql.Literal(need),
-        sql.Literal(need),
+        Value(need),
+        Value(need),
     )
-    rows = _rows(query)
+    rows = statements.rows(query)
     return rows[0]["level"] if rows else 0

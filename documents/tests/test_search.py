@@ -33,6 +33,7 @@ from documents.search import indexing as search_indexing
 from documents.search import passages as search_passages
 from documents.search import ranking as search_ranking
 from documents.search import sql as search_sql
+from documents.search import statements as search_statements
 from documents.search import tokens as search_tokens
 from documents.tests.factories import (
     admin_form_data,
@@ -832,7 +833,7 @@ def test_a_one_lexeme_terms_tier_in_the_text_is_the_one_stored():
         query = psycopg_sql.SQL("SELECT vector::text AS vector, {} AS level FROM {}").format(
             search_ranking.text_level(term), search_sql.TABLE
         )
-        rows = search_sql._rows(query)
+        rows = search_statements.rows(query)
         stored = [
             next(
                 (

@@ -16,6 +16,7 @@ from psycopg import sql
 from documents.models import Citation, Notice, PublicationStatus, SearchEntry, Validity
 from documents.search import SearchFilters, search_notices
 from documents.search import sql as search_sql
+from documents.search import statements as search_statements
 from documents.tests.factories import index_for_search, make_citation, make_issue, make_notice
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_a_search_falls_back_to_the_primary_while_its_replica_is_down(settings, 
     them: the search runs again on the primary, and the next ones go there directly for a
     while. A statement that fails on a working connection is not run again."""
     settings.SEARCH_DATABASE = "search"
-    monkeypatch.setattr(search_sql, "_replica_down_until", 0.0)
+    monkeypatch.setattr(search_statements, "_replica_down_until", 0.0)
     notice = make_notice(issue=make_issue(published=True), title="抽水蓄能电站建设方案")
     index_for_search(notice)
     replica = connections["search"]
@@ -133,7 +134,7 @@ def test_a_search_falls_back_to_the_primary_while_its_replica_is_down(settings, 
         raise OperationalError("connection refused")
 
     with monkeypatch.context() as patched:
-        patched.setattr(replica, "cursor", refused)
+        patched.setattr(replica, "ensure_connection", refused)
         patched.setattr(replica, "is_usable", lambda: False)
         first = search_notices("抽水蓄能")
         second = search_notices("蓄能电站")
@@ -142,10 +143,10 @@ def test_a_search_falls_back_to_the_primary_while_its_replica_is_down(settings, 
         assert [hit.notice.pk for hit in result.page.hits] == [notice.pk]
     assert len(calls) == 1  # the second search went to the primary at once
 
-    monkeypatch.setattr(search_sql, "_replica_down_until", 0.0)
+    monkeypatch.setattr(search_statements, "_replica_down_until", 0.0)
     replica.ensure_connection()
     with monkeypatch.context() as patched:
-        patched.setattr(replica, "cursor", refused)
+        patched.setattr(replica, "ensure_connection", refused)
         patched.setattr(replica, "is_usable", lambda: True)
         with pytest.raises(OperationalError):
             search_notices("抽水蓄能")
