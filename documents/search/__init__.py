@@ -16,7 +16,8 @@
   do not already say so (three Chinese characters and more), whose text contains the term
   (``strpos``): exact substring semantics. Counts are exact up to a few thousand candidates
   and else estimated from a sample (shown as 约, see ``sql.count``); facets come
-  from the same statement, each counted with the other filters applied.
+  from the same statement, each counted with the other filters applied. ``statements``
+  runs them: prepared, their values sent apart, so each shape of search is planned once.
 * ``ranking``: the order, BM25F over title, headings and body, and the impact tiers that
   find a large result's best page without scoring every match.
 * ``indexing``: writing the rows, in the writer's transaction (``index_notices``: the importer,

@@ -1,8 +1,9 @@
 """The statements of a search, on the index table (``documents_searchentry``, one row per
-notice), composed with psycopg's ``sql`` module: values are ``sql.Literal`` (quoted by
-psycopg), columns are names; nothing is pasted into a string. The publication and validity
-rules are the QuerySets' own (``Issue.objects.published()``, ``current_validity``), compiled
-by the ORM. They run on the "search" connection (settings.py says why it has its own).
+notice), composed with psycopg's ``sql`` module: what the query gives is a ``Value`` (a
+parameter of a prepared statement, statements.py), a constant an ``sql.Literal``, columns are
+names; nothing is pasted into a string. The publication and validity rules are the
+QuerySets' own (``Issue.objects.published()``, ``current_validity``), compiled by the ORM.
+They run on the "search" connection (settings.py says why it has its own).
 
 A search is a ``Plan`` (its conditions), then: the counts and facets, with the page when
 that is cheap (``count``: one statement, two for a large result); else the page

@@ -515,12 +515,34 @@ def test_a_small_result_takes_one_statement_and_its_hits_one_more():
     notices and texts from a second; a search that finds nothing needs no second."""
     published_notice(title="关于降碳的通知", body="降碳减排。")
     search_notices("减排")  # reads the sizes of the index rows, kept for a minute
-    with CaptureQueriesContext(search_sql.search_connection()) as statements:
+    with CaptureQueriesContext(search_statements.search_connection()) as statements:
         assert search_notices("降碳").count == 1
     assert len(statements) == 2
-    with CaptureQueriesContext(search_sql.search_connection()) as statements:
+    with CaptureQueriesContext(search_statements.search_connection()) as statements:
         assert search_notices("扩绿").count == 0
     assert len(statements) == 1
+
+
+def test_searches_of_one_shape_run_one_prepared_statement_with_their_values_apart():
+    """What differs between two searches of the same shape (one term of two characters, one
+    filter) is sent as parameters: their statements' texts are the same and hold neither the
+    terms nor the filter's value, and the connection runs them as prepared statements. A value
+    that would need quoting (' % \\) is a parameter like any other."""
+    for title in ("关于降碳的通知", "关于扩绿的通知", "关于'%\\的通知"):
+        published_notice(title=title, body="全文。", issuer="咸宁市人民政府")
+    search_notices("通知")  # reads the sizes of the index rows, kept for a minute
+    issuer = search.SearchFilters(issuer="咸宁市人民政府")
+    texts = []
+    for term in ("降碳", "扩绿", "于'%\\的"):
+        with CaptureQueriesContext(search_statements.search_connection()) as statements:
+            result = search_notices(term, filters=issuer)
+        assert result.count == 1, term
+        texts.append([statement["sql"] for statement in statements.captured_queries])
+        assert not any(term in text or "咸宁市人民政府" in text for text in texts[-1]), term
+    assert texts[0] == texts[1]
+    with search_statements.search_connection().cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 2
 
 
 def test_publishing_an_issue_makes_its_notices_findable_without_reindexing(client):
