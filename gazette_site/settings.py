@@ -169,8 +169,13 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE", "
 # ``@@`` reads outside the index, so for a frequent term, or under a LIMIT, it prefers a
 # sequential or B-tree scan that reads a vector a row: measured at 10,000 notices (bench
 # corpus), 发展 takes 118 ms without these settings and 30 with them, 一长数 资金 -中式 121 and
-# 42; rare terms, names and phrases take the same either way. Tests search on "default" (a
-# test mirror does not see the data of a test's transaction): conftest.py.
+# 42; rare terms, names and phrases take the same either way. No parallel workers: a search's
+# statements are prepared (documents/search/statements.py), and a generic plan, which cannot
+# know a term's frequency, chose to gather from two workers for 郭原's tier rows at 100,000
+# notices, 8.0 ms where the plan for its values took 1.2 (starting the workers is most of it);
+# a search statement's few hundred rows never gain from them (中式 21.6 → 14.6 ms without).
+# Tests search on "default" (a test mirror does not see the data of a test's transaction):
+# conftest.py.
 _search = (
     dj_database_url.parse(
         os.environ["SEARCH_DATABASE_URL"], conn_max_age=60, conn_health_checks=True
@@ -181,6 +186,7 @@ _search = (
 _search_options = {**DATABASES["default"]["OPTIONS"], **_search.get("OPTIONS", {})}
 _search_options["options"] = (
     f"{_search_options['options']} -c enable_seqscan=off -c enable_indexscan=off -c work_mem=32MB"
+    " -c max_parallel_workers_per_gather=0"
 )
 DATABASES["search"] = {**_search, "OPTIONS": _search_options, "TEST": {"MIRROR": "default"}}
 SEARCH_DATABASE = "search"

@@ -104,7 +104,8 @@ def test_the_validity_filter_and_facet_follow_the_queryset(notices, validity):
 @pytest.mark.django_db(transaction=True, databases=["default", "search"])
 def test_searches_run_on_their_own_connection_with_the_planner_kept_on_the_index(settings):
     """Outside tests searches use the "search" alias: the same database (or a replica) with
-    the planner kept on the GIN index; the rest of the site's connection is left alone."""
+    the planner kept on the GIN index and no parallel workers; the rest of the site's
+    connection is left alone."""
     settings.SEARCH_DATABASE = "search"
     notice = make_notice(issue=make_issue(published=True), title="抽水蓄能电站建设方案")
     index_for_search(notice)
@@ -115,6 +116,9 @@ def test_searches_run_on_their_own_connection_with_the_planner_kept_on_the_index
         with connections[alias].cursor() as cursor:
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == expected
+    with connections["search"].cursor() as cursor:  # no workers for a generic plan to gather
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "search"])
