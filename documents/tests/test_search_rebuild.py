@@ -100,6 +100,8 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
     assert texts_stored() == ({"e"}, 0)  # long texts (the sample's, 400,000 characters) too
     assert SearchEntry.objects.get(pk=overflow.pk).overflow
 
+    for _ in range(6):  # prepared, and on a generic plan, before the table is swapped
+        assert titles("污水泵站") == ["城区排水管网改造实施方案"]
     SearchEntry.objects.filter(pk=everything.pk).update(text="", vector=None)  # a stale row
     assert rebuild_index(batch=3, workers=2) == Notice.objects.count() == len(written) == 10
     assert rows() == written
