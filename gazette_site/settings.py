@@ -162,6 +162,12 @@ else:
 DATABASES["default"].setdefault("OPTIONS", {})
 # A query that runs away must not hold a worker for ever.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c statement_timeout=30000")
+# A search's statements are prepared (documents/search/statements.py; the ORM's never are: its
+# cursors bind on the client). DATABASE_PREPARE=0 where a pooler in front of the database
+# cannot keep prepared statements (PgBouncer before 1.21, or max_prepared_statements = 0).
+DATABASES["default"]["OPTIONS"].setdefault(
+    "prepare_threshold", None if os.environ.get("DATABASE_PREPARE") == "0" else 0
+)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE", "test_gazette")}
 # Searches (documents.search) run on a connection of their own, "search": the same database
 # (or, with SEARCH_DATABASE_URL, a read replica of it), with the planner kept on bitmap scans

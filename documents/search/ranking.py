@@ -84,9 +84,10 @@ def _weighted(term: Term, body: sql.Composable) -> sql.Composable:
     """A term's occurrences in an index row, weighted: the title's and headings' by WEIGHTS,
     the rest's (``search_text`` holds all three) by `body` (SQL). One expression reading each
     text once: 5·title + 2·heading + (whole − title − heading)·body, as title·(5 − body) +
-    heading·(2 − body) + whole·body. A subquery naming a count twice is flattened by
-    PostgreSQL into evaluating it twice (a replace() over each row's whole text: half of a
-    small search's statement, for notices of 50 KB)."""
+    heading·(2 − body) + whole·body (``search_text`` begins with the title and headings, so
+    whole ≥ title + heading: indexing.notice_document). A subquery naming a count twice is
+    flattened by PostgreSQL into evaluating it twice (a replace() over each row's whole text:
+    half of a small search's statement, for notices of 50 KB)."""
     return sql.SQL("({t} * ({title} - {n}) + {h} * ({heading} - {n}) + {whole} * {n})").format(
         t=_occurrences("title_text", term.needle),
         title=sql.Literal(WEIGHTS.title),
@@ -99,7 +100,7 @@ def _weighted(term: Term, body: sql.Composable) -> sql.Composable:
 
 def term_score(term: Term, idf: float, average_length: float) -> sql.Composable:
     """One term's part of the score, on an index row: idf·tf̃·(k1 + 1) / (tf̃ + k1) written
-    with tf̃ once, as idf·(k1 + 1) / (1 + k1 / tf̃) (a verified row holds the term: tf̃ > 0)."""
+    with tf̃ once, as idf·(k1 + 1) / (1 + k1 / tf̃) (a matching row holds the term: tf̃ > 0)."""
     norm = sql.SQL("({body} / (1 - {b} + {b} * octet_length(search_text) / {average}))").format(
         body=sql.Literal(WEIGHTS.body), b=_float(B), average=Value(max(average_length, 1.0))
     )

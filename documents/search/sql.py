@@ -84,9 +84,10 @@ def _lacks(term: Term) -> sql.Composable:
 
 
 def _compiled(text: str, params) -> sql.Composable:
-    """SQL the ORM compiled, its parameters quoted by psycopg (the backend's compose_sql)."""
+    """SQL the ORM compiled, its parameters quoted by psycopg (the backend's compose_sql), a
+    % doubled: the statement it goes into is sent with parameters (statements.py)."""
     composed = search_connection().ops.compose_sql(text, params)  # type: ignore[attr-defined]
-    return sql.SQL(composed)
+    return sql.SQL(composed.replace("%", "%%"))
 
 
 @functools.cache
@@ -539,7 +540,7 @@ def _walk(plan: Plan, need: int) -> list[int]:
     with transaction.atomic(using=database.alias):
         with database.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off")
-        return [row["notice_id"] for row in statements.rows(query)]
+        return [row["notice_id"] for row in statements.rows(query, database)]
 
 
 def _first(plan: Plan, need: int) -> list[Scored]:
@@ -597,7 +598,7 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
     """The matching rows (also matching `tsquery`), best score first, then newest first.
     Each candidate's text is read once, into a copy (``|| ''``) that the verification and
     every term's count use: each function on the stored column would read its out-of-line
-    chunks again (and before migration 0022, decompress them: about 20 µs for 6 KB)."""
+    chunks again (and decompress them, for a row still stored compressed: migration 0022)."""
     query = sql.SQL(
         "SELECT notice_id, date, rank FROM (SELECT notice_id, date, {rank} AS rank FROM"
         " (SELECT notice_id, date, title_text, heading_text, search_text || '' AS search_text"
@@ -707,7 +708,7 @@ def _start_tier(plan: Plan, need: int) -> int:
     levels = list(range(ranking.TIERS, 0, -1))
     queries = [plan.tsquery(ranking.tier_tsquery(plan.positive, level)) for level in levels]
     query = sql.SQL(
-        "SELECT t.level FROM unnest({}::tsquery[], {}) AS t(query, level) WHERE (SELECT"
+        "SELECT t.level FROM unnest({}::tsquery[], {}::int[]) AS t(query, level) WHERE (SELECT"
         " count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c) >= {} LIMIT 1"
     ).format(
         Value(queries),

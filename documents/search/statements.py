@@ -10,7 +10,12 @@ values given (plan_cache_mode ``auto``), and from then on uses it without planni
 term's counting statement at 10,000 notices (资宣) takes 0.6 ms instead of 2.6, which was
 mostly planning. A statement whose plan depends on its values keeps being planned for them.
 Prepared statements belong to a connection: each keeps one for each shape of search it has
-run (its number of terms and their kinds, its active filters, its sort), up to psycopg's 100.
+run (its number of terms and their kinds, its active filters, its sort; psycopg also tells
+apart values' types, such as an integer's size), up to psycopg's 100, until the connection
+is recycled (CONN_MAX_AGE) or a ROLLBACK, DROP or ALTER on it makes psycopg drop them. A
+pooler in front of the database must keep them (PgBouncer 1.21 or later with
+max_prepared_statements, or session pooling); else DATABASE_PREPARE=0 (settings.py) sends
+the same statements unprepared, planned each time.
 """
 
 from __future__ import annotations
@@ -26,7 +31,11 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.postgresql.psycopg_any import register_tzloader  # type: ignore[import-untyped]
 from psycopg import sql
+from psycopg.pq import Format
+
+TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +92,13 @@ def searching_on(alias: str) -> Iterator[None]:
 class Value(sql.Composable):
     """A value of a search statement, sent as a parameter: in the statement's text a
     placeholder, so statements that differ only in their values are one prepared statement.
-    Only ``rows`` renders one (composing once for many statements, as ``sql.SQL(…
-    .as_string())`` does for constant parts, must not hold one)."""
+    Rendered only when a statement runs (``rows``, ``tuples``): a part composed once for many
+    statements (``sql.SQL(… .as_string())``) must not hold one."""
 
     def as_bytes(self, context: Any = None) -> bytes:
         values = _values.get()
         if values is None:
-            raise TypeError("a search Value is rendered only by documents.search.statements.rows")
+            raise TypeError("a search Value is rendered only when its statement runs")
         values.append(self._obj)
         return b"%s"
 
@@ -103,40 +112,41 @@ class _PreparingCursor(psycopg.Cursor):
         super()._send_query_prepared(name, pgq, binary=binary)
 
 
-def rows(query: sql.Composable) -> list[dict]:
-    """The rows of `query`, each a dict by column name."""
-    names, found = _run(query)
+def rows(query: sql.Composable, database: BaseDatabaseWrapper | None = None) -> list[dict]:
+    """The rows of `query` (on `database`, else the search connection), each a dict by
+    column name."""
+    names, found = _run(query, database or search_connection())
     return [dict(zip(names, row, strict=True)) for row in found]
 
 
 def tuples(query: sql.Composable) -> list[tuple]:
     """The rows of `query` as tuples (for columns of the same name)."""
-    return _run(query)[1]
+    return _run(query, search_connection())[1]
 
 
-def _run(query: sql.Composable) -> tuple[list[str], list[tuple]]:
+def _run(query: sql.Composable, database: BaseDatabaseWrapper) -> tuple[list[str], list[tuple]]:
     """Run `query`: its text rendered with a placeholder for each Value, in order, and
-    executed as a prepared statement with server-side binding (the connection's other cursors
-    bind on the client, as Django's ORM needs); through Django's cursor wrapper, so its errors
-    are Django's and it is logged as the ORM's statements are. Its column names and rows."""
-    database = search_connection()
+    executed with server-side binding (the connection's other cursors bind on the client, as
+    Django's ORM needs), prepared when the connection's OPTIONS allow (``prepare_threshold``,
+    settings.py); through Django's cursor wrapper, as ``database.cursor()`` would make it, so
+    its errors are Django's and it is logged as the ORM's statements are. Its column names
+    and rows."""
     database.close_if_health_check_failed()
     database.ensure_connection()
     connection = database.connection
-    # Django turns preparing off (poolers that keep no session would lose the statements);
-    # a search's statements are prepared at once. Only a server-side binding cursor prepares
-    # (the ORM's bind on the client), so the connection's other statements are not.
-    connection.prepare_threshold = 0
     values: list[Any] = []
     token = _values.set(values)
     try:
-        text = query.as_string(connection)
+        with database.wrap_database_errors:
+            text = query.as_string(connection)
+            raw = _PreparingCursor(connection)
+            # As Django's create_cursor: its time zone when the connection's differs.
+            loader = connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if database.timezone != loader.timezone:
+                register_tzloader(database.timezone, raw)
+            cursor = database._prepare_cursor(raw)  # type: ignore[attr-defined]
     finally:
         _values.reset(token)
-    # What database.cursor() does with the cursor it creates: Django's wrapper (its errors,
-    # its execute wrappers, its log when queries are logged) around this one.
-    with database.wrap_database_errors:
-        cursor = database._prepare_cursor(_PreparingCursor(connection))  # type: ignore[attr-defined]
     with cursor:
         cursor.execute(text, values)
         return [column.name for column in cursor.description], cursor.fetchall()

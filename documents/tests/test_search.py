@@ -545,6 +545,28 @@ def test_searches_of_one_shape_run_one_prepared_statement_with_their_values_apar
         assert cursor.fetchone()[0] >= 2
 
 
+def test_a_search_runs_unprepared_where_its_connection_prepares_nothing():
+    """With DATABASE_PREPARE=0 (a pooler that keeps no prepared statements) the connection's
+    prepare_threshold is None: the same statements, with the same results, none prepared."""
+    published_notice(title="关于降碳的通知", body="降碳全文。")
+    database = search_statements.search_connection()
+    database.ensure_connection()
+
+    def prepared() -> int:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    threshold, database.connection.prepare_threshold = database.connection.prepare_threshold, None
+    try:
+        before = prepared()
+        result = search_notices("降碳 全文")
+        assert [hit.notice.title for hit in result.page.hits] == ["关于降碳的通知"]
+        assert prepared() == before
+    finally:
+        database.connection.prepare_threshold = threshold
+
+
 def test_publishing_an_issue_makes_its_notices_findable_without_reindexing(client):
     from documents.services import issue_publish
 
