@@ -561,6 +561,7 @@ def test_a_search_runs_unprepared_where_its_connection_prepares_nothing():
     try:
         before = prepared()
         result = search_notices("降碳 全文")
+        assert result.page is not None
         assert [hit.notice.title for hit in result.page.hits] == ["关于降碳的通知"]
         assert prepared() == before
     finally:
