@@ -31,11 +31,12 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.postgresql.psycopg_any import register_tzloader  # type: ignore[import-untyped]
+from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # as create_cursor
+    TIMESTAMPTZ_OID,
+    Format,
+    register_tzloader,
+)
 from psycopg import sql
-from psycopg.pq import Format
-
-TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
 
 logger = logging.getLogger(__name__)
 
@@ -115,22 +116,24 @@ class _PreparingCursor(psycopg.Cursor):
 def rows(query: sql.Composable, database: BaseDatabaseWrapper | None = None) -> list[dict]:
     """The rows of `query` (on `database`, else the search connection), each a dict by
     column name."""
-    names, found = _run(query, database or search_connection())
+    names, found = _run(query, database or search_connection(), named=True)
     return [dict(zip(names, row, strict=True)) for row in found]
 
 
 def tuples(query: sql.Composable) -> list[tuple]:
     """The rows of `query` as tuples (for columns of the same name)."""
-    return _run(query, search_connection())[1]
+    return _run(query, search_connection(), named=False)[1]
 
 
-def _run(query: sql.Composable, database: BaseDatabaseWrapper) -> tuple[list[str], list[tuple]]:
+def _run(
+    query: sql.Composable, database: BaseDatabaseWrapper, *, named: bool
+) -> tuple[list[str], list[tuple]]:
     """Run `query`: its text rendered with a placeholder for each Value, in order, and
     executed with server-side binding (the connection's other cursors bind on the client, as
     Django's ORM needs), prepared when the connection's OPTIONS allow (``prepare_threshold``,
     settings.py); through Django's cursor wrapper, as ``database.cursor()`` would make it, so
     its errors are Django's and it is logged as the ORM's statements are. Its column names
-    and rows."""
+    (when `named`: psycopg builds a description of every column) and rows."""
     database.close_if_health_check_failed()
     database.ensure_connection()
     connection = database.connection
@@ -149,4 +152,5 @@ def _run(query: sql.Composable, database: BaseDatabaseWrapper) -> tuple[list[str
         _values.reset(token)
     with cursor:
         cursor.execute(text, values)
-        return [column.name for column in cursor.description], cursor.fetchall()
+        names = [column.name for column in cursor.description] if named else []
+        return names, cursor.fetchall()
