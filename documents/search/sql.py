@@ -45,6 +45,7 @@ EXACT_LIMIT = 2000  # up to this many candidates, counts and facets are exact
 VERIFIED_EXACT_LIMIT = 600  # the same, when each candidate's text is read to verify a term
 PROBE_GROUPS = 2  # sample groups (of 1,024) a query's size is first estimated from
 PROBE_LIMIT = 1000  # candidates the probe counts at most (×512: past any exact limit)
+GATE_GROUPS = 64  # sample groups (four lexemes) that tell whether an exact count can be had
 SAMPLE_TARGET = 800  # rows a sampled count reads, about (±3.5 % at one standard error)
 VERIFIED_SAMPLE_TARGET = 400  # the same when each row's text is read to verify a term (±5 %)
 DF_EXACT = 1000  # document frequencies counted up to this; larger ones estimated (``_idfs``)
@@ -342,29 +343,43 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     Exact when few rows have the query's lexemes (EXACT_LIMIT, or VERIFIED_EXACT_LIMIT when
     each candidate's text is read to verify a term): one statement. Else estimated from the
     rows of a sample of the 1,024 groups, about SAMPLE_TARGET of them (VERIFIED_SAMPLE_TARGET),
-    in a second statement; its size comes from the first one's probe, the candidates in
-    PROBE_GROUPS groups (a GIN intersection with a short posting list, cheap however frequent
-    the term), which also spares the first statement its scan when it shows thousands."""
+    in a second statement. The first one's probe decides, from GIN intersections with short
+    posting lists (cheap however frequent the term): the candidates in GATE_GROUPS groups,
+    counted no further than three standard deviations above what `limit` candidates would put
+    there, spare it its scan when they show more; those in PROBE_GROUPS groups size the
+    sample. (With two groups for both, a term in 2,900 to 4,900 of 10,000 notices passed
+    the gate and scanned 2,000 rows for nothing, 9 to 11 ms of a 30 ms search.)"""
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
-    most = 2 * limit * PROBE_GROUPS // SAMPLE_GROUPS  # a larger probe: thousands of candidates
-    probe = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) s").format(
-        TABLE,
-        plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
-        sql.Literal(PROBE_LIMIT),
+    expected = limit * GATE_GROUPS / SAMPLE_GROUPS
+    most = math.ceil(expected + 3 * math.sqrt(expected))
+    probe = sql.SQL(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {probe} LIMIT {probe_limit})"
+        " s) AS n, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {gate} LIMIT {most}) s)"
+        " AS g"
+    ).format(
+        table=TABLE,
+        probe=plan.where(sample_tsquery(PROBE_GROUPS), verified=False, filtered=False),
+        probe_limit=sql.Literal(PROBE_LIMIT),
+        gate=plan.where(sample_tsquery(GATE_GROUPS), verified=False, filtered=False),
+        most=sql.Literal(most + 1),
     )
     # The probe is a one-time filter on the scan: PostgreSQL tests it first.
-    gate = sql.SQL("AND (SELECT n FROM p) <= {} LIMIT {}").format(
+    gate = sql.SQL("AND (SELECT g FROM p) <= {} LIMIT {}").format(
         sql.Literal(most), sql.Literal(limit + 1)
     )
     exact = _counting(plan, probe, gate, page=page)
-    if exact.candidates <= limit and exact.probe <= most:
+    if exact.candidates <= limit and exact.gated <= most:
         return exact
-    estimate = max(exact.probe * SAMPLE_GROUPS // PROBE_GROUPS, limit + 1)
+    estimate = max(
+        exact.probe * SAMPLE_GROUPS // PROBE_GROUPS,
+        exact.gated * SAMPLE_GROUPS // GATE_GROUPS,
+        limit + 1,
+    )
     target = VERIFIED_SAMPLE_TARGET if plan.verify else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
-    sampled = _counting(plan, sql.SQL("SELECT 0 AS n"), sql.SQL(""), groups=groups)
+    sampled = _counting(plan, sql.SQL("SELECT 0 AS n, 0 AS g"), sql.SQL(""), groups=groups)
     sampled.candidates = estimate
     return sampled
 
@@ -372,6 +387,7 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
 @dataclass
 class _Counted(Counts):
     probe: int = 0  # the candidates in the probe's groups
+    gated: int = 0  # those in the gate's groups (counted no further than past its limit)
 
 
 def _counting(
@@ -391,7 +407,8 @@ def _counting(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
         " {validity} AS validity, has_projects, has_tasks, notice_id, date, overflow, title_text,"
         " heading_text, search_text, {verified} AS verified{flags} FROM {table} WHERE {where}"
-        " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, {ids}::bigint[] AS ids FROM m"
+        " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, (SELECT g FROM p) AS gated,"
+        " {ids}::bigint[] AS ids FROM m"
         " GROUP BY GROUPING SETS ({sets}, ())"
     ).format(
         probe=probe,
@@ -414,7 +431,7 @@ def _counting(
             counts.facets[facet][row[FACETS[facet]]] = row[f"n_{facet}"]
         else:
             counts.total, counts.candidates = row["count"], row["candidates"]
-            counts.page, counts.probe = row["ids"], row["probe"]
+            counts.page, counts.probe, counts.gated = row["ids"], row["probe"], row["gated"]
     return counts
 
 
