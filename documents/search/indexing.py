@@ -275,6 +275,13 @@ def rebuild_index(
                 " ALTER TABLE {new} ALTER vector SET STORAGE EXTERNAL"
             ).format(schema=sql.Identifier(REBUILD_SCHEMA), new=new, live=_TABLE)
         )
+        # LIKE copies no storage parameters (migration 0023: toast_tuple_target).
+        cursor.execute(
+            "SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = %s::regclass",
+            [SearchEntry._meta.db_table],
+        )
+        if options := cursor.fetchone()[0]:
+            cursor.execute(sql.SQL("ALTER TABLE {} SET ({})").format(new, sql.SQL(options)))
         cursor.execute(
             "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
             [SearchEntry._meta.db_table],

@@ -44,9 +44,11 @@ def titles(q: str) -> list[str]:
     return [hit.notice.title for hit in page.hits] if page else []
 
 
-def texts_stored() -> tuple[set[str], int]:
-    """The storage of the index table's text columns (migration 0022: "e", EXTERNAL), and how
-    many of their values are compressed."""
+def texts_stored() -> tuple[set[str], int, list[str], int | None]:
+    """The storage of the index table's text columns (migration 0022: "e", EXTERNAL), how
+    many of their values are compressed, the table's storage parameters (migration 0023), and
+    in how many rows whose texts come to under 6,000 bytes together the searched text is out
+    of line all the same (None before PostgreSQL 17, which cannot tell)."""
     texts = ["title_text", "heading_text", "search_text", "text"]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -57,7 +59,20 @@ def texts_stored() -> tuple[set[str], int]:
         storage = set(cursor.fetchone()[0])
         compressed = " + ".join(f"count(pg_column_compression({c}))" for c in texts)
         cursor.execute(f"SELECT {compressed} FROM documents_searchentry")
-        return storage, cursor.fetchone()[0]
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid ="
+            " 'documents_searchentry'::regclass"
+        )
+        options = cursor.fetchone()[0]
+        outside = None
+        if connection.pg_version >= 170000:  # type: ignore[attr-defined]
+            cursor.execute(
+                "SELECT count(*) FROM documents_searchentry WHERE pg_column_toast_chunk_id("
+                "search_text) IS NOT NULL AND octet_length(search_text) + octet_length(text) < 6000"
+            )
+            outside = cursor.fetchone()[0]
+        return storage, count, options, outside
 
 
 def published(**fields) -> Notice:
@@ -95,13 +110,17 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
     rng = random.Random(3)
     chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
     overflow = published(title="超长文件", body="".join(rng.choice(chars) for _ in range(400_000)))
-    index_notices([everything.pk, overflow.pk])
+    # Texts of 2.4 KB each: a row PostgreSQL's default would have cut at 2 KB, kept whole.
+    middling = published(title="中等文件", body="".join(rng.choice(chars) for _ in range(800)))
+    index_notices([everything.pk, overflow.pk, middling.pk])
     written = rows()
-    assert texts_stored() == ({"e"}, 0)  # long texts (the sample's, 400,000 characters) too
+    uncut = None if connection.pg_version < 170000 else 0  # type: ignore[attr-defined]
+    stored = ({"e"}, 0, ["toast_tuple_target=8160"], uncut)
+    assert texts_stored() == stored  # long texts (the sample's, 400,000 characters) too
     assert SearchEntry.objects.get(pk=overflow.pk).overflow
 
     SearchEntry.objects.filter(pk=everything.pk).update(text="", vector=None)  # a stale row
-    assert rebuild_index(batch=3, workers=2) == Notice.objects.count() == len(written) == 10
+    assert rebuild_index(batch=3, workers=2) == Notice.objects.count() == len(written) == 11
     assert rows() == written
     with connection.cursor() as cursor:  # the same indexes and constraints, nothing left over
         cursor.execute(
@@ -115,7 +134,7 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
         indexes, constraints, leftovers = cursor.fetchone()
     assert {"searchentry_vector", "searchentry_date", "documents_searchentry_pkey"} <= set(indexes)
     assert (len(indexes), constraints, leftovers) == (5, 3, 0)
-    assert texts_stored() == ({"e"}, 0)  # the new table stores the texts as the live one did
+    assert texts_stored() == stored  # the new table stores the texts as the live one did
     assert titles("污水泵站") == titles("防汛指挥部") == ["城区排水管网改造实施方案"]
     assert titles("十大行动") != [] and titles(overflow.body[5000:5004]) == ["超长文件"]
 
