@@ -34,6 +34,7 @@ term's lexemes also occur apart, and its lowest tier overstates its count.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -208,18 +209,17 @@ def tier_tsquery(terms: list[Term], level: int) -> str:
     if level <= 0:
         return ""
     return " | ".join(
-        "("
-        + " & ".join(
-            "("
-            + " | ".join(
-                quote_lexeme(tier_lexeme(tier, lexeme)) for tier in range(level, TIERS + 1)
-            )
-            + ")"
-            for lexeme in term.lexemes
-        )
-        + ")"
+        "(" + " & ".join(_in_tiers(lexeme, level) for lexeme in term.lexemes) + ")"
         for term in terms
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_tiers(lexeme: str, level: int) -> str:
+    """tsquery: `lexeme` in tier `level` or above. Kept: a search of several terms asks for
+    every tier of each of its lexemes (about 800 quoted lexemes), common lexemes recur."""
+    tiers = range(level, TIERS + 1)
+    return "(" + " | ".join(quote_lexeme(tier_lexeme(tier, lexeme)) for tier in tiers) + ")"
 
 
 def bound(idfs: list[float], level: int) -> float:
