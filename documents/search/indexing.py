@@ -275,13 +275,22 @@ def rebuild_index(
                 " ALTER TABLE {new} ALTER vector SET STORAGE EXTERNAL"
             ).format(schema=sql.Identifier(REBUILD_SCHEMA), new=new, live=_TABLE)
         )
-        # LIKE copies no storage parameters (migration 0023: toast_tuple_target).
+        # LIKE copies none of the table's own storage parameters (migration 0023).
         cursor.execute(
-            "SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = %s::regclass",
+            "SELECT option_name, option_value FROM pg_class, pg_options_to_table(reloptions)"
+            " WHERE oid = %s::regclass",
             [SearchEntry._meta.db_table],
         )
-        if options := cursor.fetchone()[0]:
-            cursor.execute(sql.SQL("ALTER TABLE {} SET ({})").format(new, sql.SQL(options)))
+        if options := cursor.fetchall():
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} SET ({})").format(
+                    new,
+                    sql.SQL(", ").join(
+                        sql.SQL("{} = {}").format(sql.Identifier(name), sql.Literal(value))
+                        for name, value in options
+                    ),
+                )
+            )
         cursor.execute(
             "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
             [SearchEntry._meta.db_table],

@@ -344,20 +344,18 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     each candidate's text is read to verify a term): one statement. Else estimated from the
     rows of a sample of the 1,024 groups, about SAMPLE_TARGET of them (VERIFIED_SAMPLE_TARGET),
     in a second statement. The first one's probe decides, from GIN intersections with short
-    posting lists: the candidates in PROBE_GROUPS groups size the sample, and spare the first
-    statement its scan when they show thousands (cheap however frequent the term); else those
-    in GATE_GROUPS groups do, counted no further than three standard deviations above what
-    `limit` candidates would put there. (With the first alone, a term in 2,900 to 4,900 of
-    10,000 notices went on to scan 2,000 rows for nothing, 9 to 11 ms of a 30 ms search; with
-    the second alone, a term in 66,000 of 100,000 paid 6 to 8 ms for its intersection.)"""
+    posting lists: the candidates in PROBE_GROUPS groups spare the first statement its scan
+    when they are more than `limit` candidates would put there by chance (``_past``: cheap
+    however frequent the term); else those in GATE_GROUPS groups, counted no further, decide,
+    and size the sample when the count is past exact. (With the first alone, a term in 2,900
+    to 4,900 of 10,000 notices went on to scan 2,000 rows for nothing, 9 to 11 ms of a 30 ms
+    search; with the second alone, a term in 66,000 of 100,000 paid 6 to 8 ms for it.)"""
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
-    shown = 2 * limit * PROBE_GROUPS // SAMPLE_GROUPS  # in the probe's groups: far past limit
-    expected = limit * GATE_GROUPS / SAMPLE_GROUPS
-    most = math.ceil(expected + 3 * math.sqrt(expected))
+    shown, most = (_past(limit * groups / SAMPLE_GROUPS) for groups in (PROBE_GROUPS, GATE_GROUPS))
     probe = sql.SQL(
-        "SELECT n, CASE WHEN n > {shown} THEN {past} ELSE (SELECT count(*) FROM (SELECT 1 FROM"
-        " {table} WHERE {gate} LIMIT {past}) s) END AS g FROM (SELECT count(*) AS n FROM"
-        " (SELECT 1 FROM {table} WHERE {probe} LIMIT {probe_limit}) s) s"
+        "SELECT n, CASE WHEN n <= {shown} THEN (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE"
+        " {gate} LIMIT {past}) s) END AS g FROM (SELECT count(*) AS n FROM (SELECT 1 FROM"
+        " {table} WHERE {probe} LIMIT {probe_limit}) s) s"
     ).format(
         shown=sql.Literal(shown),
         past=sql.Literal(most + 1),
@@ -371,26 +369,32 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
         sql.Literal(most), sql.Literal(limit + 1)
     )
     exact = _counting(plan, probe, gate, page=page)
-    if exact.candidates <= limit and exact.gated <= most:
+    counted = exact.gated is not None and exact.gated <= most  # the gate's groups, all of them
+    if counted and exact.candidates <= limit:
         return exact
-    estimate = max(
-        exact.probe * SAMPLE_GROUPS // PROBE_GROUPS,
-        exact.gated * SAMPLE_GROUPS // GATE_GROUPS,
-        limit + 1,
-    )
+    estimates = [exact.gated * SAMPLE_GROUPS // GATE_GROUPS] if exact.gated is not None else []
+    if not counted:
+        estimates.append(exact.probe * SAMPLE_GROUPS // PROBE_GROUPS)
+    estimate = max(*estimates, limit + 1)
     target = VERIFIED_SAMPLE_TARGET if plan.verify else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
-    sampled = _counting(plan, sql.SQL("SELECT 0 AS n, 0 AS g"), sql.SQL(""), groups=groups)
+    sampled = _counting(plan, sql.SQL("SELECT 0 AS n, NULL AS g"), sql.SQL(""), groups=groups)
     sampled.candidates = estimate
     return sampled
+
+
+def _past(expected: float) -> int:
+    """Three standard deviations above `expected` candidates in some sample groups: more is
+    seen there, by chance, about once in 700 (the groups are a hash of the id)."""
+    return math.ceil(expected + 3 * math.sqrt(expected))
 
 
 @dataclass
 class _Counted(Counts):
     probe: int = 0  # the candidates in the probe's groups
-    gated: int = 0  # those in the gate's groups (counted no further than past its limit)
+    gated: int | None = None  # in the gate's (no further than past its limit; None: uncounted)
 
 
 def _counting(
@@ -410,7 +414,7 @@ def _counting(
     facets, sets = _facet_columns(tuple(plan.filters))
     query = sql.SQL(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
-        " {validity} AS validity, has_projects, has_tasks, notice_id, date, overflow,"
+        " {validity} AS validity, has_projects, has_tasks, notice_id, ctid, date, overflow,"
         " octet_length(search_text) AS length, {verified} AS verified{flags} FROM {table}"
         " WHERE {where}"
         " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, (SELECT g FROM p) AS gated,"
@@ -524,8 +528,12 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
 
 
 def _of_row(value: sql.Composable) -> sql.Composable:
-    """`value` (SQL on the index table's columns) of the row of ``m`` at hand."""
-    return sql.SQL("(SELECT {} FROM {} WHERE notice_id = m.notice_id)").format(value, TABLE)
+    """`value` (SQL on the index table's texts) of the row of ``m`` at hand, found by its
+    place in the table (a TID scan); its search_text read once, as in ``_ranked``."""
+    return sql.SQL(
+        "(SELECT {} FROM (SELECT title_text, heading_text, search_text || '' AS search_text"
+        " FROM {} WHERE ctid = m.ctid) t)"
+    ).format(value, TABLE)
 
 
 def count_rows(plan: Plan, limit: int) -> int:

@@ -47,8 +47,9 @@ def titles(q: str) -> list[str]:
 def texts_stored() -> tuple[set[str], int, list[str], int | None]:
     """The storage of the index table's text columns (migration 0022: "e", EXTERNAL), how
     many of their values are compressed, the table's storage parameters (migration 0023), and
-    in how many rows whose texts come to under 6,000 bytes together the searched text is out
-    of line all the same (None before PostgreSQL 17, which cannot tell)."""
+    in how many rows whose search_text and text come to under 6,000 bytes together (their
+    vector, larger, leaves the row first) the searched text is out of line all the same (None
+    before PostgreSQL 17, which cannot tell)."""
     texts = ["title_text", "heading_text", "search_text", "text"]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -110,7 +111,7 @@ def test_a_rebuild_writes_the_rows_index_notices_writes():
     rng = random.Random(3)
     chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
     overflow = published(title="超长文件", body="".join(rng.choice(chars) for _ in range(400_000)))
-    # Texts of 2.4 KB each: a row PostgreSQL's default would have cut at 2 KB, kept whole.
+    # Texts of 2.4 KB each, which PostgreSQL's default would move out of the row: kept in it.
     middling = published(title="中等文件", body="".join(rng.choice(chars) for _ in range(800)))
     index_notices([everything.pk, overflow.pk, middling.pk])
     written = rows()
