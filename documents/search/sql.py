@@ -348,9 +348,9 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     when they are more than `limit` candidates would put there by chance (``_past``: cheap
     however frequent the term); else, unless there are none (a rare term, a small archive),
     those in GATE_GROUPS groups, counted no further, decide, and size the sample when the
-    count is past exact. (With the first alone, a term in 2,900
-    to 4,900 of 10,000 notices went on to scan 2,000 rows for nothing, 9 to 11 ms of a 30 ms
-    search; with the second alone, a term in 66,000 of 100,000 paid 6 to 8 ms for it.)"""
+    count is past exact. (With the first alone, a term in 2,900 to 4,900 of 10,000 notices
+    went on to scan 2,000 rows for nothing, 9 to 11 ms of a 30 ms search; with the second
+    alone, a term in 66,000 of 100,000 paid 6 to 8 ms for it.)"""
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
     shown, most = (_past(limit * groups / SAMPLE_GROUPS) for groups in (PROBE_GROUPS, GATE_GROUPS))
     probe = sql.SQL(
@@ -373,10 +373,9 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     counted = exact.gated is not None and exact.gated <= most  # the gate's groups, all of them
     if (counted or exact.probe == 0) and exact.candidates <= limit:
         return exact
-    estimates = [exact.gated * SAMPLE_GROUPS // GATE_GROUPS] if exact.gated is not None else []
-    if not counted:
-        estimates.append(exact.probe * SAMPLE_GROUPS // PROBE_GROUPS)
-    estimate = max(*estimates, limit + 1)
+    gated = (exact.gated or 0) * SAMPLE_GROUPS // GATE_GROUPS
+    probed = 0 if counted else exact.probe * SAMPLE_GROUPS // PROBE_GROUPS
+    estimate = max(gated, probed, limit + 1)
     target = VERIFIED_SAMPLE_TARGET if plan.verify else SAMPLE_TARGET
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
@@ -417,10 +416,8 @@ def _counting(
         "WITH p AS MATERIALIZED ({probe}), m AS MATERIALIZED (SELECT year, issuer, agency_code,"
         " {validity} AS validity, has_projects, has_tasks, notice_id, ctid, date, overflow,"
         " octet_length(search_text) AS length, {verified} AS verified{flags} FROM {table}"
-        " WHERE {where}"
-        " {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, (SELECT g FROM p) AS gated,"
-        " {ids}::bigint[] AS ids FROM m"
-        " GROUP BY GROUPING SETS ({sets}, ())"
+        " WHERE {where} {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, (SELECT g FROM p)"
+        " AS gated, {ids}::bigint[] AS ids FROM m GROUP BY GROUPING SETS ({sets}, ())"
     ).format(
         probe=probe,
         validity=plan.validity,
