@@ -62,6 +62,10 @@ SCORE_ALL_LIMIT = 300
 TABLE = sql.Identifier(SearchEntry._meta.db_table)
 TRUE = sql.SQL("TRUE")
 BY_DATE = sql.SQL("date DESC, notice_id DESC")
+# A row's texts as a score reads them: search_text into a copy (``|| ''``) that the verification
+# and every term's count use, where each function on the stored column would read its
+# out-of-line chunks again (and decompress them, for a row still stored compressed: 0022).
+TEXTS = sql.SQL("title_text, heading_text, search_text || '' AS search_text")
 FACETS = {  # facet → its column in the counting statement
     "year": "year",
     "issuer": "issuer",
@@ -353,11 +357,15 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     alone, a term in 66,000 of 100,000 paid 6 to 8 ms for it.)"""
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
     shown, most = (_past(limit * groups / SAMPLE_GROUPS) for groups in (PROBE_GROUPS, GATE_GROUPS))
+    # n: the candidates in the probe's groups; g: in the gate's, counted when n leaves it in
+    # doubt, no further than past `most`; open: whether the exact count is tried.
     probe = sql.SQL(
-        "SELECT n, CASE WHEN n BETWEEN 1 AND {shown} THEN (SELECT count(*) FROM (SELECT 1 FROM"
-        " {table} WHERE {gate} LIMIT {past}) s) END AS g FROM (SELECT count(*) AS n FROM"
-        " (SELECT 1 FROM {table} WHERE {probe} LIMIT {probe_limit}) s) s"
+        "SELECT n, g, coalesce(n = 0 OR g <= {most}, FALSE) AS open FROM (SELECT n, CASE WHEN n"
+        " BETWEEN 1 AND {shown} THEN (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {gate}"
+        " LIMIT {past}) s) END AS g FROM (SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE"
+        " {probe} LIMIT {probe_limit}) s) s) s"
     ).format(
+        most=sql.Literal(most),
         shown=sql.Literal(shown),
         past=sql.Literal(most + 1),
         table=TABLE,
@@ -366,13 +374,11 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
         probe_limit=sql.Literal(PROBE_LIMIT),
     )
     # The probe is a one-time filter on the scan: PostgreSQL tests it first.
-    gate = sql.SQL("AND (SELECT n = 0 OR g <= {} FROM p) LIMIT {}").format(
-        sql.Literal(most), sql.Literal(limit + 1)
-    )
+    gate = sql.SQL("AND (SELECT open FROM p) LIMIT {}").format(sql.Literal(limit + 1))
     exact = _counting(plan, probe, gate, page=page)
-    counted = exact.gated is not None and exact.gated <= most  # the gate's groups, all of them
-    if (counted or exact.probe == 0) and exact.candidates <= limit:
+    if exact.open and exact.candidates <= limit:
         return exact
+    counted = exact.gated is not None and exact.gated <= most  # the gate's groups, all of them
     gated = (exact.gated or 0) * SAMPLE_GROUPS // GATE_GROUPS
     probed = 0 if counted else exact.probe * SAMPLE_GROUPS // PROBE_GROUPS
     estimate = max(gated, probed, limit + 1)
@@ -380,7 +386,9 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     groups = max(1, min(SAMPLE_GROUPS, -(-SAMPLE_GROUPS * target // estimate)))
     if groups > 16:  # whole blocks of 16: at most 3 + 15 lexemes in the sample's tsquery
         groups = min(SAMPLE_GROUPS, -(-groups // 16) * 16)
-    sampled = _counting(plan, sql.SQL("SELECT 0 AS n, NULL AS g"), sql.SQL(""), groups=groups)
+    sampled = _counting(
+        plan, sql.SQL("SELECT 0 AS n, NULL AS g, FALSE AS open"), sql.SQL(""), groups=groups
+    )
     sampled.candidates = estimate
     return sampled
 
@@ -395,6 +403,7 @@ def _past(expected: float) -> int:
 class _Counted(Counts):
     probe: int = 0  # the candidates in the probe's groups
     gated: int | None = None  # in the gate's (no further than past its limit; None: uncounted)
+    open: bool = False  # whether the exact count was tried (the probe's ``open``)
 
 
 def _counting(
@@ -417,7 +426,8 @@ def _counting(
         " {validity} AS validity, has_projects, has_tasks, notice_id, ctid, date, overflow,"
         " octet_length(search_text) AS length, {verified} AS verified{flags} FROM {table}"
         " WHERE {where} {gate}) SELECT {facets}, (SELECT n FROM p) AS probe, (SELECT g FROM p)"
-        " AS gated, {ids}::bigint[] AS ids FROM m GROUP BY GROUPING SETS ({sets}, ())"
+        " AS gated, (SELECT open FROM p) AS open, {ids}::bigint[] AS ids FROM m"
+        " GROUP BY GROUPING SETS ({sets}, ())"
     ).format(
         probe=probe,
         validity=plan.validity,
@@ -439,7 +449,8 @@ def _counting(
             counts.facets[facet][row[FACETS[facet]]] = row[f"n_{facet}"]
         else:
             counts.total, counts.candidates = row["count"], row["candidates"]
-            counts.page, counts.probe, counts.gated = row["ids"], row["probe"], row["gated"]
+            counts.page, counts.probe = row["ids"], row["probe"]
+            counts.gated, counts.open = row["gated"], row["open"]
     return counts
 
 
@@ -526,12 +537,11 @@ def _page_column(plan: Plan, page: tuple[str, int, int], holds: sql.Composable) 
 
 
 def _of_row(value: sql.Composable) -> sql.Composable:
-    """`value` (SQL on the index table's texts) of the row of ``m`` at hand, found by its
-    place in the table (a TID scan); its search_text read once, as in ``_ranked``."""
-    return sql.SQL(
-        "(SELECT {} FROM (SELECT title_text, heading_text, search_text || '' AS search_text"
-        " FROM {} WHERE ctid = m.ctid) t)"
-    ).format(value, TABLE)
+    """`value` (SQL on the index table's TEXTS) of the row of ``m`` at hand, found by its
+    place in the table (a TID scan)."""
+    return sql.SQL("(SELECT {} FROM (SELECT {} FROM {} WHERE ctid = m.ctid) t)").format(
+        value, TEXTS, TABLE
+    )
 
 
 def count_rows(plan: Plan, limit: int) -> int:
@@ -631,16 +641,15 @@ def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
 
 def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
     """The matching rows (also matching `tsquery`), best score first, then newest first.
-    Each candidate's text is read once, into a copy (``|| ''``) that the verification and
-    every term's count use: each function on the stored column would read its out-of-line
-    chunks again (and decompress them, for a row still stored compressed: migration 0022)."""
+    Each candidate's texts are read once (TEXTS) for the verification and the score."""
     query = sql.SQL(
         "SELECT notice_id, date, rank FROM (SELECT notice_id, date, {rank} AS rank FROM"
-        " (SELECT notice_id, date, title_text, heading_text, search_text || '' AS search_text"
-        " FROM {table} WHERE {candidates} OFFSET 0) e WHERE {verified} OFFSET 0) e"
-        " ORDER BY rank DESC, {by_date} LIMIT {limit} OFFSET {offset}"
+        " (SELECT notice_id, date, {texts} FROM {table} WHERE {candidates} OFFSET 0) e"
+        " WHERE {verified} OFFSET 0) e ORDER BY rank DESC, {by_date} LIMIT {limit} OFFSET"
+        " {offset}"
     ).format(
         rank=plan.rank,
+        texts=TEXTS,
         table=TABLE,
         candidates=plan.where(tsquery, verified=False),
         verified=_all(plan.verify),
