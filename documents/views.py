@@ -290,8 +290,9 @@ class FilterChip:
     url: str
 
 
-def search_url(query: QueryDict) -> str:
-    return reverse("documents:search") + (f"?{query.urlencode()}" if query else "")
+def search_url(query: str) -> str:
+    """The search page with `query` (an encoded query string, "" for none)."""
+    return reverse("documents:search") + (f"?{query}" if query else "")
 
 
 def filter_chips(filters: SearchFilters) -> list[FilterChip]:
@@ -319,7 +320,7 @@ def without_filters(params: QueryDict) -> str:
     query = params.copy()
     for name in ("page", *SearchFilters.PARAMETERS):
         query.pop(name, None)
-    return search_url(query)
+    return search_url(query.urlencode())
 
 
 class SearchView(TemplateView):

@@ -358,12 +358,14 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
     limit = VERIFIED_EXACT_LIMIT if plan.verify else EXACT_LIMIT
     shown, most = (_past(limit * groups / SAMPLE_GROUPS) for groups in (PROBE_GROUPS, GATE_GROUPS))
     # n: the candidates in the probe's groups; g: in the gate's, counted when n leaves it in
-    # doubt, no further than past `most`; open: whether the exact count is tried.
+    # doubt, no further than past `most`; open: whether the exact count is tried. OFFSET 0
+    # keeps g's subquery apart, else flattened into each of its two uses and run twice (6 ms
+    # each for a phrase at 100,000 notices).
     probe = sql.SQL(
         "SELECT n, g, coalesce(n = 0 OR g <= {most}, FALSE) AS open FROM (SELECT n, CASE WHEN n"
         " BETWEEN 1 AND {shown} THEN (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {gate}"
         " LIMIT {past}) s) END AS g FROM (SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE"
-        " {probe} LIMIT {probe_limit}) s) s) s"
+        " {probe} LIMIT {probe_limit}) s) s OFFSET 0) s"
     ).format(
         most=sql.Literal(most),
         shown=sql.Literal(shown),

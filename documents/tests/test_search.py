@@ -1089,3 +1089,46 @@ def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
     result = search_notices("发展")
     assert result.approximate
     assert [h.notice for h in page_of(result).hits] == [older, *reversed(newer)]
+
+
+def test_a_facet_link_keeps_every_other_parameter_in_its_order_and_drops_the_page():
+    filters = search.SearchFilters.from_params(
+        QueryDict("q=%E9%A1%B9%E7%9B%AE&year=2022&sort=date&page=3&q=%E5%8F%91")
+    )
+    assert filters.toggled("year", "2021", selected=False) == (
+        "q=%E9%A1%B9%E7%9B%AE&q=%E5%8F%91&year=2021&sort=date"
+    )
+    assert filters.toggled("year", "2022", selected=True) == (
+        "q=%E9%A1%B9%E7%9B%AE&q=%E5%8F%91&sort=date"
+    )
+    assert filters.toggled("agency", "咸政发", selected=False).endswith(
+        "&sort=date&agency=%E5%92%B8%E6%94%BF%E5%8F%91"
+    )
+    assert search.SearchFilters().toggled("year", "2022", selected=False) == "year=2022"
+
+
+def test_the_count_probe_plans_the_gate_count_once(monkeypatch):
+    """The probe's gate count is read twice (its column, and `open`); planned as one subplan,
+    not flattened into each use and run twice."""
+    published_notice(title="推进国土绿化试点示范的通知", body="推进国土绿化试点示范。")
+    run, counting = search_statements._run, []
+
+    def caught(query, database, *, named):
+        if "AS open FROM" in repr(query):
+            counting.append(query)
+        return run(query, database, named=named)
+
+    monkeypatch.setattr(search_statements, "_run", caught)
+    search_notices("推进国土绿化试点示范")
+    explain = psycopg_sql.SQL("EXPLAIN (FORMAT JSON) {}").format(counting[0])
+    [(explained,)] = search_statements.tuples(explain)
+    plan = explained[0]
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", ()):
+            yield from nodes(child)
+
+    [probe] = [n for n in nodes(plan["Plan"]) if n.get("Subplan Name") == "CTE p"]
+    # Two counts, n and g: a third would be g's run again.
+    assert [n["Node Type"] for n in nodes(probe)].count("Aggregate") == 2
