@@ -107,20 +107,30 @@ def drop_database(name: str = BENCH_DATABASE) -> None:
 
 @contextlib.contextmanager
 def using_database(name: str) -> Iterator[None]:
-    """Point Django's connection at database `name` (on the same server) for the block."""
+    """Point Django's connections at database `name` (on the same server) for the block: the
+    default one and the one searches run on (settings.SEARCH_DATABASE), which has settings of
+    its own: moving the default alone left the judged queries searching the timed corpus."""
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
+    from django.db import connections
 
-    previous = connection.settings_dict["NAME"]
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    ContentType.objects.clear_cache()  # content type ids are per database
+    from documents.search.sql import forget_sizes
+
+    moved = [connections[alias] for alias in dict.fromkeys(["default", settings.SEARCH_DATABASE])]
+    previous = [connection.settings_dict["NAME"] for connection in moved]
+
+    def point_at(names: list[str]) -> None:
+        for connection, database in zip(moved, names, strict=True):
+            connection.close()
+            connection.settings_dict["NAME"] = database
+        ContentType.objects.clear_cache()  # content type ids are per database
+        forget_sizes()  # the text sizes a search reads are per database
+
+    point_at([name] * len(moved))
     try:
         yield
     finally:
-        connection.close()
-        connection.settings_dict["NAME"] = previous
-        ContentType.objects.clear_cache()
+        point_at(previous)
 
 
 def setup_django(url: str) -> None:
