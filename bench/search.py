@@ -108,15 +108,15 @@ def drop_database(name: str = BENCH_DATABASE) -> None:
 @contextlib.contextmanager
 def using_database(name: str) -> Iterator[None]:
     """Point Django's connections at database `name` (on the same server) for the block: the
-    default one and the one searches run on (settings.SEARCH_DATABASE), which has settings of
-    its own: moving the default alone left the judged queries searching the timed corpus."""
-    from django.conf import settings
+    default one and the one searches run on (``search_connection``), which has settings of its
+    own: moving the default alone left the judged queries searching the timed corpus."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     from documents.search.sql import forget_sizes
+    from documents.search.statements import search_connection
 
-    moved = [connections[alias] for alias in dict.fromkeys(["default", settings.SEARCH_DATABASE])]
+    moved = list(dict.fromkeys([connections[DEFAULT_DB_ALIAS], search_connection()]))
     previous = [connection.settings_dict["NAME"] for connection in moved]
 
     def point_at(names: list[str]) -> None:
