@@ -14,13 +14,15 @@ A large one is not, thanks to **impact tiers** (Anh & Moffat's impact ordering w
 threshold test). At index time each lexeme's weighted count ``w`` (5 in the title, 2 in a
 heading, 1 elsewhere, per occurrence) gives it the tier ``floor(2 · log2 w)`` (half octaves,
 up to ``TIERS``), and a lexeme of tier 1 or more is stored a second time as ``+<tier><lexeme>``
-(``+7项目``: w from 12 to 15). A term's weighted count is at most the smallest ``w`` of its
-lexemes, so a row where no term has all its lexemes in tier N or above scores at most
-``bound(N)`` (the formula at ``tf̃ = isqrt(2^N − 1) / (1 − B)``, the length norm being at least
-1 − B). sql._best_by_tiers fetches the rows of the highest tiers, scores them, and goes down
-a tier (``tier_met``) only while the page's last score is not above the bound of the rows
-left: the page is the one scoring every match would give. Below tier 1 each term occurs once,
-in the body, and the score falls with the length alone: those rows come shortest first.
+(``+7项目``: w from 12 to 15). A term's weighted count is at most the ``w`` of any of its
+lexemes, so a row where no term's *tier lexeme* (its rarest lexeme, whose tier lists are the
+shortest: sql._tier_lexemes) is in tier N or above scores at most ``bound(N)`` (the formula at
+``tf̃ = isqrt(2^N − 1) / (1 − B)``, the length norm being at least 1 − B). sql._best_by_tiers
+fetches the rows of the highest tiers, scores them, and goes down a tier (``tier_met``) only
+while the page's last score is not above the bound of the rows left: the page is the one
+scoring every match would give. Of the rows it goes down to, it reads only those short enough
+to score above the page's last (``longest``). Below tier 1 each term occurs once, in the body,
+and the score falls with the length alone: those rows come shortest first.
 
 A term that is one lexeme (a word, or one or two Chinese characters that differ) is scored from
 the index instead, on its impacts quantised (Anh & Moffat): its tier stands for the smallest
@@ -204,14 +206,12 @@ _TIER_PREFIXES = [
 ]
 
 
-def tier_tsquery(terms: list[Term], level: int) -> str:
-    """tsquery: some term has every lexeme in tier `level` or above ("" for tier 0: any row)."""
+def tier_tsquery(lexemes: list[str], level: int) -> str:
+    """tsquery: some term's tier lexeme (`lexemes`, one a term) is in tier `level` or above
+    ("" for tier 0: any row)."""
     if level <= 0:
         return ""
-    return " | ".join(
-        "(" + " & ".join(_in_tiers(lexeme, level) for lexeme in term.lexemes) + ")"
-        for term in terms
-    )
+    return " | ".join(_in_tiers(lexeme, level) for lexeme in lexemes)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -229,6 +229,19 @@ def bound(idfs: list[float], level: int) -> float:
         return 0.0
     tf = math.isqrt(2**level - 1) / (1 - B)
     return sum(idf * tf * (K1 + 1) / (tf + K1) for idf in idfs)
+
+
+def longest(idfs: list[float], score: float, below: int, average: float) -> float | None:
+    """The most bytes a row's text can have for the row to score `score` or more when none of
+    its terms is in tier `below` or above; None when any length can (0: no row can). There each
+    term's weighted count w is at most isqrt(2^below − 1), and tf̃ at most w / min(1, norm):
+    all of it in the body of a short row (norm < 1), all in the title of a long one. Most rows
+    of a frequent term's lower tiers are longer than that: their texts are never read."""
+    w = math.isqrt(2**below - 1)
+    norm = w * (sum(idfs) * (K1 + 1) / score - 1) / K1  # where the bound meets the score
+    if norm >= 1:
+        return None
+    return max(0.0, average * (norm - (1 - B)) / B)
 
 
 def tier_met(idfs: list[float], score: float, below: int) -> int:

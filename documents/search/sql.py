@@ -7,12 +7,13 @@ They run on the "search" connection (settings.py says why it has its own).
 
 A search is a ``Plan`` (its conditions), then: the counts and facets, with the page when
 that is cheap (``count``: one statement, two for a large result); else the page
-(``page_ids``: by date one statement, by score through the impact tiers two to four); then
+(``page_ids``: by date one statement, by score through the impact tiers two to five); then
 the hits' notices and texts (engine.py). A search of several terms first counts their
 document frequencies (``_idfs``)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import math
@@ -58,6 +59,9 @@ DENSE_CANDIDATES = 10_000  # from this many candidates on, a page by date walks 
 # more go through the impact tiers (about 8 ms, whatever the size): ranking.py. A query scored
 # from the index (Plan.by_index) is scored whole up to EXACT_LIMIT: it reads no text.
 SCORE_ALL_LIMIT = 300
+LEXEME_SAMPLES = (2, 16)  # sample groups a lexeme is counted in (``_tier_lexemes``)
+LEXEME_SEEN = 4  # …until it is seen this often there
+SHORT_SHARE = 0.125  # the share of rows up to which a band's short rows are found by size lexemes
 
 TABLE = sql.Identifier(SearchEntry._meta.db_table)
 TRUE = sql.SQL("TRUE")
@@ -619,7 +623,7 @@ def _in_order(
     return [(row["notice_id"], row["date"], row["rank"]) for row in statements.rows(query)]
 
 
-def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
+def _shortest(plan: Plan, need: int, candidates: int, tiered: list[str]) -> list[Scored]:
     """The `need` best rows where no term has a tier: there every term occurs exactly once,
     in the body, and the score falls with the size alone, so the best are the shortest, then
     the newest. Of the `candidates`, those of the smallest sizes (size lexemes, from
@@ -627,23 +631,35 @@ def _shortest(plan: Plan, need: int, candidates: int) -> list[Scored]:
     shares of ``text_sizes``, are sorted by size and verified in that order (``_in_order``),
     only until `need` are found: a name held once in 12,000 notices sorts a few hundred, not
     all. When they hold fewer, every size is read."""
-    untiered = f"!({ranking.tier_tsquery(plan.positive, 1)}) & !{OVERFLOW_LEXEME}"
+    untiered = f"!({ranking.tier_tsquery(tiered, 1)}) & !{OVERFLOW_LEXEME}"
     order = sql.SQL("length, {}").format(BY_DATE)
     shares = text_sizes().shares
     enough = next(
         (n for n, share in enumerate(shares) if share * candidates >= SHORTEST_MARGIN * need), None
     )
     if enough is not None and enough < len(shares) - 1:
-        sizes = " | ".join(quote_lexeme(f"{LENGTH_MARK}{n}") for n in range(enough + 1))
-        rows = _in_order(plan, need, order, f"{untiered} & ({sizes})", scored=True)
+        rows = _in_order(plan, need, order, f"{untiered} & ({_sizes_to(enough)})", scored=True)
         if len(rows) >= need:
             return rows
     return _in_order(plan, need, order, untiered, scored=True)
 
 
-def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Scored]:
-    """The matching rows (also matching `tsquery`), best score first, then newest first.
-    Each candidate's texts are read once (TEXTS) for the verification and the score."""
+def _sizes_to(size: int) -> str:
+    """tsquery: the row's size lexeme (tokens.length_lexeme) is `size` or smaller."""
+    return " | ".join(quote_lexeme(f"{LENGTH_MARK}{n}") for n in range(size + 1))
+
+
+def _ranked(
+    plan: Plan, tsquery: str, limit: int, offset: int = 0, *, longest: float | None = None
+) -> list[Scored]:
+    """The matching rows (also matching `tsquery`, and of texts of at most `longest` bytes),
+    best score first, then newest first. Each candidate's texts are read once (TEXTS) for the
+    verification and the score."""
+    candidates = plan.where(tsquery, verified=False)
+    if longest is not None:
+        candidates = sql.SQL("{} AND octet_length(search_text) <= {}").format(
+            candidates, Value(longest)
+        )
     query = sql.SQL(
         "SELECT notice_id, date, rank FROM (SELECT notice_id, date, {rank} AS rank FROM"
         " (SELECT notice_id, date, {texts} FROM {table} WHERE {candidates} OFFSET 0) e"
@@ -653,7 +669,7 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
         rank=plan.rank,
         texts=TEXTS,
         table=TABLE,
-        candidates=plan.where(tsquery, verified=False),
+        candidates=candidates,
         verified=_all(plan.verify),
         by_date=BY_DATE,
         limit=Value(limit),
@@ -664,26 +680,29 @@ def _ranked(plan: Plan, tsquery: str, limit: int, offset: int = 0) -> list[Score
 
 def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
     """The `need` best rows, as scoring every match would order them, from the rows of the
-    highest impact tiers (ranking.py): usually three statements, whatever the size. The
-    highest tier holding `need` candidates (``_start_tier``); that tier and above, scored
+    highest impact tiers (ranking.py): usually three statements, whatever the size, and one
+    more for a term of several lexemes (its rarest, ``_tier_lexemes``). The highest tier
+    holding `need` candidates (``_start_tier``); that tier and above, scored
     (with the overflow rows, which have no tiers); then, unless the `need`-th score is above
     the bound of the rows left, the rows down to the highest tier whose bound it is above
-    (the `need`-th score only rises as rows are added). While fewer than `need` rows match
-    (verification or a filter drops candidates), one tier more at a time."""
+    (the `need`-th score only rises as rows are added), of them only those short enough to
+    score above it (``_band``). While fewer than `need` rows match (verification or a filter
+    drops candidates), one tier more at a time."""
     # An exclusion tested in the text (one of several lexemes) needs the rows' texts anyway.
     by_index = plan.by_index
-    level = max(1, _start_tier(plan, need))
+    tiered = _tier_lexemes(plan)
+    level = max(1, _start_tier(plan, need, tiered))
     if by_index:
         best = _by_tier(plan, level, ranking.TIERS + 1, need)
     else:
-        tiers = ranking.tier_tsquery(plan.positive, level)
+        tiers = ranking.tier_tsquery(tiered, level)
         best = _ranked(plan, f"({tiers}) | {OVERFLOW_LEXEME}", need)
     while level > 0:
         score = best[need - 1][2] if len(best) >= need else None
         if score is not None and score > ranking.bound(plan.idfs, level):
             break
         if level == 1:
-            rows, level = _shortest(plan, need, candidates), 0
+            rows, level = _shortest(plan, need, candidates, tiered), 0
         else:
             lower = max(
                 1, level - 1 if score is None else ranking.tier_met(plan.idfs, score, level)
@@ -691,11 +710,32 @@ def _best_by_tiers(plan: Plan, need: int, candidates: int) -> list[Scored]:
             if by_index:
                 rows = _by_tier(plan, lower, level, need)
             else:
-                below, above = (ranking.tier_tsquery(plan.positive, n) for n in (lower, level))
-                rows = _ranked(plan, f"({below}) & !({above}) & !{OVERFLOW_LEXEME}", need)
+                rows = _band(plan, tiered, (lower, level), score, need)
             level = lower
         best = sorted(best + rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)[:need]
     return best
+
+
+def _band(
+    plan: Plan, tiered: list[str], levels: tuple[int, int], score: float | None, need: int
+) -> list[Scored]:
+    """The `need` best rows whose terms' tier lexemes are all below tier `levels[1]` and one
+    at least in `levels[0]` or above. When the page so far is full (its last score `score`),
+    only the rows short enough to reach that score (ranking.longest): their stored size, and
+    their size lexemes when those are the fewer rows (SHORT_SHARE), which spares the GIN scan
+    most of the band (一长数 at 100,000 notices: 2,616 rows, 32 ms, read for none)."""
+    below, above = (ranking.tier_tsquery(tiered, n) for n in levels)
+    band = f"({below}) & !({above}) & !{OVERFLOW_LEXEME}"
+    if score is None:
+        return _ranked(plan, band, need)
+    longest = ranking.longest(plan.idfs, score, levels[1], plan.average)
+    if longest is None:
+        return _ranked(plan, band, need)
+    longest += 1  # a byte more: the scores are floats
+    size = bisect.bisect_right(LENGTH_BOUNDS, longest)
+    if text_sizes().shares[size] <= SHORT_SHARE:
+        band = f"{band} & ({_sizes_to(size)})"
+    return _ranked(plan, band, need, longest=longest)
 
 
 def _by_tier(plan: Plan, low: int, high: int, need: int) -> list[Scored]:
@@ -746,13 +786,45 @@ def _index_score(plan: Plan, level: sql.Composable, length: sql.Composable) -> s
     return ranking.quantised_score(plan.idfs[0], level, length, plan.average)
 
 
-def _start_tier(plan: Plan, need: int) -> int:
+def _tier_lexemes(plan: Plan) -> list[str]:
+    """The lexeme each positive term's tiers are read from (ranking.py): its rarest, whose
+    tier lists are the shortest. (Of 规范医疗服务行为's seven, 务行 is in 4,527 of 100,000
+    notices and 医疗 in 79,073; the phrase's search took 72 ms with the tiers of all seven,
+    109 with 医疗's, 50 with 务行's.) The lexemes of terms of several are counted, drafts too,
+    in one statement, each in LEXEME_SAMPLES sample groups, then in more while it is seen
+    fewer than LEXEME_SEEN times, then whole: so a count reads a few rows, however frequent
+    the lexeme (a frequent one costs about 0.5 ms, 1.5 in 16 groups)."""
+    several = sorted({x for term in plan.positive if len(term.lexemes) > 1 for x in term.lexemes})
+    if not several:
+        return [term.lexemes[0] for term in plan.positive]
+    count: sql.Composable = sql.SQL(
+        "(SELECT count(*) FROM (SELECT 1 FROM {} WHERE vector @@ l.query LIMIT {}) c)"
+    ).format(TABLE, sql.Literal(LEXEME_SEEN * SAMPLE_GROUPS // LEXEME_SAMPLES[-1]))
+    for groups in reversed(LEXEME_SAMPLES):
+        count = sql.SQL(
+            "(SELECT CASE WHEN s.n >= {seen} THEN s.n * {scale} ELSE {fewer} END FROM (SELECT"
+            " count(*) AS n FROM {table} WHERE vector @@ (l.query && {sample}::tsquery)) s)"
+        ).format(
+            seen=sql.Literal(LEXEME_SEEN),
+            scale=sql.Literal(SAMPLE_GROUPS // groups),
+            fewer=count,
+            table=TABLE,
+            sample=sql.Literal(sample_tsquery(groups)),
+        )
+    query = sql.SQL(
+        "SELECT l.lexeme, {} AS n FROM unnest({}::text[], {}::tsquery[]) AS l(lexeme, query)"
+    ).format(count, Value(several), Value([quote_lexeme(x) for x in several]))
+    found = {row["lexeme"]: row["n"] for row in statements.rows(query)}
+    return [min(term.lexemes, key=lambda x: found.get(x, 0)) for term in plan.positive]
+
+
+def _start_tier(plan: Plan, need: int, tiered: list[str]) -> int:
     """The highest tier whose rows and those above hold `need` candidates (0 if none): no
     tier above it can give a full page. One statement with one subquery (twenty took longer
     to plan than to run): PostgreSQL counts the tiers' candidates from the highest down and
     stops at the first that holds `need`; the highest tiers' lists are short."""
     levels = list(range(ranking.TIERS, 0, -1))
-    queries = [plan.tsquery(ranking.tier_tsquery(plan.positive, level)) for level in levels]
+    queries = [plan.tsquery(ranking.tier_tsquery(tiered, level)) for level in levels]
     query = sql.SQL(
         "SELECT t.level FROM unnest({}::tsquery[], {}::int[]) AS t(query, level) WHERE (SELECT"
         " count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c) >= {} LIMIT 1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import math
 import random
 import re
 from typing import cast
@@ -985,7 +986,14 @@ def test_sampled_results_page_exactly_as_counted_ones(varied_corpus, monkeypatch
     assert not failures, "\n".join(failures)
 
 
-TIERED_QUERIES = ["规划", "规划 实施", "“规划编制”", "规划 -纲要", "规划 -规划纲要"]
+TIERED_QUERIES = [
+    "规划",
+    "规划 实施",
+    "“规划编制”",
+    "规划编制 实施",
+    "规划 -纲要",
+    "规划 -规划纲要",
+]
 
 
 def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypatch):
@@ -1045,6 +1053,73 @@ def test_large_results_rank_through_impact_tiers_as_the_exact_path_does(monkeypa
         found_ids = [h.notice.pk for h in page_of(search_notices("规划", filters=filters)).hits]
         assert by_text and draft.pk not in by_text
         assert found_ids == by_text[:20], params
+
+
+def test_a_terms_tiers_are_read_from_its_rarest_lexeme_and_rank_as_the_exact_path_does(
+    monkeypatch,
+):
+    """A term of several lexemes is fetched tier by tier through its rarest lexeme alone
+    (划编 of 规划编制: 规划 and 编制 also occur apart, in more notices). Those include rows where
+    the term itself is rarer than the lexeme, and the page is still the one scoring every
+    match gives; a lower tier's rows too long to reach the page's last score are not read."""
+    for n in range(120):
+        published_notice(
+            title=f"通知{n % 40:02d}" + ("规划" if n % 6 == 0 else ""),
+            body="规划编制。" * (1 + n * 7 % 23)
+            + "编制规划。" * (n * 5 % 11)
+            + "其他内容。" * (n * 13 % 160),
+            signed_on=datetime.date(2010 + n % 13, 1 + n % 12, 1 + n % 27),
+            year=2010 + n % 13,
+        )
+    for n in range(40):
+        published_notice(title=f"编制规划{n}", body="编制规划。" * (1 + n % 9))
+    today = datetime.date.today()
+    plan = search_sql.plan_search(parse_query("规划编制"), search.SearchFilters(), today)
+    assert search_sql._tier_lexemes(plan) == ["划编"]
+    pages = (1, 2, 3)
+    exact = [[h.notice.pk for h in page_of(search_notices("规划编制", page=n)).hits] for n in pages]
+    bands = []  # (rows of a lower tier, rows of it read)
+    band = search_sql._band
+
+    def recording(plan, tiered, levels, score, need):
+        if score is not None:
+            every = band(plan, tiered, levels, None, 10**6)
+            bands.append((len(every), len(band(plan, tiered, levels, score, 10**6))))
+        return band(plan, tiered, levels, score, need)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search_sql, "EXACT_LIMIT", 3)
+        patched.setattr(search_sql, "VERIFIED_EXACT_LIMIT", 3)
+        patched.setattr(search_sql, "SAMPLE_TARGET", 2)
+        patched.setattr(search_sql, "VERIFIED_SAMPLE_TARGET", 2)
+        patched.setattr(search_sql, "_band", recording)
+        sampled = [search_notices("规划编制", page=n) for n in pages]
+    assert all(r.approximate for r in sampled)
+    assert [[h.notice.pk for h in page_of(r).hits] for r in sampled] == exact
+    assert bands, "no lower tier was read with a length limit: the corpus no longer tests it"
+    assert any(read < every for every, read in bands), bands
+
+
+def test_the_longest_row_that_can_reach_a_score_is_what_the_score_allows():
+    """ranking.longest: a row of that many bytes, with every term at the most its tiers
+    allow and all of it in the body, scores the score; a row of any other length, with all
+    of it in the title or the body, scores less when longer."""
+    k1, b = search_ranking.K1, search_ranking.B
+    idfs, average, below = [0.4, 1.3], 4000.0, 6
+    w = math.isqrt(2**below - 1)
+
+    def best(length: float) -> float:  # the most a row of `length` bytes can score there
+        norm = 1 - b + b * length / average
+        tf = w / min(1.0, norm)
+        return sum(idf * tf * (k1 + 1) / (tf + k1) for idf in idfs)
+
+    for length in (0.0, 300.0, 2500.0):
+        score = best(length)
+        longest = search_ranking.longest(idfs, score, below, average)
+        assert longest == pytest.approx(length, abs=1e-6)
+        assert longest is not None and best(longest + 50) < score
+    assert search_ranking.longest(idfs, best(average * 3) * 0.99, below, average) is None
+    assert search_ranking.longest(idfs, best(0) * 1.01, below, average) == 0
 
 
 @pytest.mark.parametrize("query", ["郭原", "郭原明"])
