@@ -726,9 +726,7 @@ def _band(
     most of the band (一长数 at 100,000 notices: 2,616 rows, 32 ms, read for none)."""
     below, above = (ranking.tier_tsquery(tiered, n) for n in levels)
     band = f"({below}) & !({above}) & !{OVERFLOW_LEXEME}"
-    if score is None:
-        return _ranked(plan, band, need)
-    longest = ranking.longest(plan.idfs, score, levels[1], plan.average)
+    longest = None if score is None else ranking.longest(plan.idfs, score, levels[1], plan.average)
     if longest is None:
         return _ranked(plan, band, need)
     longest += 1  # a byte more: the scores are floats
@@ -815,6 +813,7 @@ def _tier_lexemes(plan: Plan) -> list[str]:
         "SELECT l.lexeme, {} AS n FROM unnest({}::text[], {}::tsquery[]) AS l(lexeme, query)"
     ).format(count, Value(several), Value([quote_lexeme(x) for x in several]))
     found = {row["lexeme"]: row["n"] for row in statements.rows(query)}
+    # (A term of one lexeme beside them has its own: ``found`` holds none of those.)
     return [min(term.lexemes, key=lambda x: found.get(x, 0)) for term in plan.positive]
 
 
