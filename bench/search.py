@@ -602,7 +602,7 @@ def compare_facets(queries: list[Query], engine: Tantivy) -> None:
 
     for query in queries:
         result = search_notices(query.q, filters=SearchFilters.from_params(query.filters))
-        if result.redirect_to is not None or result.approximate:
+        if result.redirect_to is not None or result.facets_approximate:
             continue
         try:
             text = f'"{parse_doc_number(query.q).canonical}"'

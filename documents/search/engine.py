@@ -72,7 +72,8 @@ class SearchResult:
     citing: list[Notice] = field(default_factory=list)
     repealing: list[Notice] = field(default_factory=list)
     count: int = 0
-    approximate: bool = False
+    approximate: bool = False  # the count is an estimate (shown as 约)
+    facets_approximate: bool = False  # so are the facets' counts (also when the count is not)
     page: ResultPage | None = None
     facets: list[Facet] = field(default_factory=list)
     sort: str = "relevance"
@@ -187,14 +188,15 @@ def _search(
     requested = _page_number(page)
     counts = count(plan, (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE))
     scale = SAMPLE_GROUPS / counts.groups
-    result.approximate = counts.large
-    result.count = round(counts.total * scale)
+    result.facets_approximate = counts.large
+    result.approximate = counts.large and counts.exact is None
+    result.count = round(counts.total * scale) if counts.exact is None else counts.exact
     result.facets = build_facets(counts.facets, filters, scale)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
     # An estimated count may fall short of the last page: the page asked for is read, and
     # only when it is empty does the estimate say which page is the last.
-    number = requested if counts.large else min(requested, num_pages)
+    number = requested if result.approximate else min(requested, num_pages)
     offset = (number - 1) * PAGE_SIZE
     if counts.page is not None and number == requested:
         ids = counts.page

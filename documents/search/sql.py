@@ -338,6 +338,7 @@ class Counts:
     facets: dict[str, dict[str, int]]  # facet → {value as text: count}
     groups: int = SAMPLE_GROUPS
     page: list[int] | None = None
+    exact: int | None = None  # the matches counted whole when the sample's were few (``count``)
 
     @property
     def large(self) -> bool:
@@ -396,6 +397,12 @@ def count(plan: Plan, page: tuple[str, int, int]) -> Counts:
         plan, sql.SQL("SELECT 0 AS n, NULL AS g, FALSE AS open"), sql.SQL(""), groups=groups
     )
     sampled.candidates = estimate
+    # The year, agency and issuer filters can leave few of many candidates, and a sample then
+    # holds a handful (发展 of 咸政办发 in 2020 at 100,000 notices: 593, estimated 372 from 6):
+    # their GIN intersection is counted whole when the sample says it may be within the limit.
+    few = sampled.total * SAMPLE_GROUPS <= 2 * limit * groups
+    if plan.narrow and not plan.verify and few and (n := count_rows(plan, limit + 1)) <= limit:
+        sampled.exact = n
     return sampled
 
 
