@@ -1,37 +1,25 @@
 """How well a notice matches a query: BM25F (Robertson, Zaragoza & Taylor, 2004) over the
-verified matches. Each positive term's occurrences are counted in the title with the document
+verified matches. A positive term's occurrences are counted in the title with the document
 number (``title_text``), the headings (``heading_text``: attachment and table titles, the
-projects, leading groups and units listed) and the rest (``search_text`` holds all three):
+projects, groups and units listed) and the rest (``search_text`` holds all three):
 
     tf̃ = 5 · tf_title + 2 · tf_heading + tf_body / (1 − B + B · length / average length)
     score = Σ over terms of idf(term) · tf̃ · (K1 + 1) / (tf̃ + K1)
 
-with ``idf = ln(1 + (N − df + 0.5) / (df + 0.5))``, ``df`` the rows holding the term's lexemes.
-Higher first; equal scores newest first. Occurrences are counted in SQL on the matched rows
-(``term_score``), so a score costs a read of the row's text: a small result is scored whole.
+with ``idf = ln(1 + (N − df + 0.5) / (df + 0.5))``. Higher first, equal scores newest first.
+``term_score`` counts the occurrences in SQL, reading the row's text: a small result is scored
+whole. A large one goes through **impact tiers** (Anh & Moffat's impact ordering, Fagin's
+threshold test). At index time a lexeme of weighted count ``w`` (5 a title occurrence, 2 a
+heading's, 1 any other) is stored again as ``+<tier><lexeme>``, tier ``floor(2 · log2 w)``
+(``+7项目``: w from 12 to 15). A term's count is at most its rarest lexeme's (sql._tier_lexemes),
+so a row none of whose terms is in tier N or above scores at most ``bound(N)``. sql._best_by_tiers
+scores the highest tiers' rows and goes down (``tier_met``) only while the page's last score is
+not above the bound of the rows left, reading only rows short enough to beat it (``longest``).
 
-A large one is not, thanks to **impact tiers** (Anh & Moffat's impact ordering with Fagin's
-threshold test). At index time each lexeme's weighted count ``w`` (5 in the title, 2 in a
-heading, 1 elsewhere, per occurrence) gives it the tier ``floor(2 · log2 w)`` (half octaves,
-up to ``TIERS``), and a lexeme of tier 1 or more is stored a second time as ``+<tier><lexeme>``
-(``+7项目``: w from 12 to 15). A term's weighted count is at most the ``w`` of any of its
-lexemes, so a row where no term's *tier lexeme* (its rarest lexeme, whose tier lists are the
-shortest: sql._tier_lexemes) is in tier N or above scores at most ``bound(N)`` (the formula at
-``tf̃ = isqrt(2^N − 1) / (1 − B)``, the length norm being at least 1 − B). sql._best_by_tiers
-fetches the rows of the highest tiers, scores them, and goes down a tier (``tier_met``) only
-while the page's last score is not above the bound of the rows left: the page is the one
-scoring every match would give. Of the rows it goes down to, it reads only those short enough
-to score above the page's last (``longest``). Below tier 1 each term occurs once, in the body,
-and the score falls with the length alone: those rows come shortest first.
-
-A term that is one lexeme (a word, or one or two Chinese characters that differ) is scored from
-the index instead, on its impacts quantised (Anh & Moffat): its tier stands for the smallest
-weighted count of that tier (``weight``; one occurrence in the body below tier 2) and counts
-as ``5 · tf_title + 2 · tf_heading + tf_body`` all normalised by the length, so a row's score
-is known from the tier list it is in (a GIN lookup: about 2 µs a row, where counting in the
-text costs 30 to 170) and the row's size. Such a term's tiers are its counts exactly, so the
-small results scored from their texts (``text_level``) rank as the tier lists do; a longer
-term's lexemes also occur apart, and its lowest tier overstates its count.
+A term that is one lexeme is scored from the index instead (``quantised_score``): its tier stands
+for the smallest count of that tier (``weight``), so a row's score is its tier list's and its
+size's, with no text read; small results scored from their texts use the same tiers
+(``text_level``), so both paths rank alike.
 """
 
 from __future__ import annotations
