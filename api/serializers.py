@@ -643,10 +643,14 @@ class SearchBucketSerializer(serializers.Serializer):
 
 class SearchFacetSerializer(serializers.Serializer):
     label = serializers.CharField(label="分面名称")  # type: ignore[assignment]  # as above
+    approximate = serializers.BooleanField(
+        label="计数为估计", help_text="结果数精确时，部分分面的计数仍可能为估计"
+    )
     buckets = SearchBucketSerializer(many=True, label="取值与计数")
 
     english: ClassVar[dict[str, str]] = {
         "label": "Name of the facet",
+        "approximate": "Whether its counts are estimates (also when the result's count is not)",
         "buckets": "Its values with their counts",
     }
 
@@ -670,9 +674,6 @@ class SearchResultSerializer(serializers.Serializer):
     )
     count = serializers.IntegerField(label="结果数")
     approximate = serializers.BooleanField(label="结果数为估计")
-    facets_approximate = serializers.BooleanField(
-        label="分面数为估计", help_text="结果数按全部候选精确统计时，分面数仍可能为估计"
-    )
     sort = serializers.CharField(label="排序")
     page = serializers.IntegerField(label="页码")
     num_pages = serializers.IntegerField(label="总页数")
@@ -691,7 +692,6 @@ class SearchResultSerializer(serializers.Serializer):
         "citing": "When the query is a document number this site lacks: pages citing it",
         "count": "Number of matching documents",
         "approximate": "Whether the count is an estimate",
-        "facets_approximate": "Whether the facets' counts are estimates (even if the count is not)",
         "sort": "Order of the results: relevance or date",
         "page": "This page's number",
         "num_pages": "Number of pages",

@@ -273,7 +273,6 @@ def _search_body(request, result) -> dict:
         "citing": [absolute(n.get_absolute_url()) for n in result.citing],
         "count": result.count,
         "approximate": result.approximate,
-        "facets_approximate": result.facets_approximate,
         "sort": result.sort,
         "page": page.number if page else 1,
         "num_pages": page.num_pages if page else 0,
@@ -296,6 +295,7 @@ def _search_body(request, result) -> dict:
         "facets": {
             facet.param: {
                 "label": facet.label,
+                "approximate": facet.approximate,
                 "buckets": [
                     {"value": b.value, "label": b.label, "count": b.count, "selected": b.selected}
                     for b in facet.buckets

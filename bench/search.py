@@ -595,14 +595,16 @@ def reference(engine: Tantivy) -> Callable[[Query], int]:
 
 def compare_facets(queries: list[Query], engine: Tantivy) -> None:
     """Set each query's ``facets_agree``: whether the reference's facet counts are the ones
-    our search page shows. Not compared (None) when ours redirects to a notice or shows
-    estimated counts (约)."""
+    our search page shows, for every facet ours counted whole. Not compared (None) when ours
+    redirects to a notice or shows every facet's counts estimated (约)."""
     from documents.docnumbers import DocNumberError, parse_doc_number
     from documents.search import SearchFilters, parse_query, search_notices
 
     for query in queries:
         result = search_notices(query.q, filters=SearchFilters.from_params(query.filters))
-        if result.redirect_to is not None or result.facets_approximate:
+        estimated = {facet.param for facet in result.facets if facet.approximate}
+        every_one = result.facets and len(estimated) == len(result.facets)
+        if result.redirect_to is not None or result.approximate or every_one:
             continue
         try:
             text = f'"{parse_doc_number(query.q).canonical}"'
@@ -610,7 +612,9 @@ def compare_facets(queries: list[Query], engine: Tantivy) -> None:
             text = query.q
         theirs = engine.search(parse_query(text), query.filters).facets
         mine = {f.param: {b.value: b.count for b in f.buckets} for f in result.facets}
-        query.facets_agree = mine == {name: found for name, found in theirs.items() if found}
+        mine = {name: found for name, found in mine.items() if name not in estimated}
+        exact = {name: found for name, found in theirs.items() if found and name not in estimated}
+        query.facets_agree = mine == exact
 
 
 def time_rebuild() -> float:

@@ -72,12 +72,15 @@ class SearchResult:
     citing: list[Notice] = field(default_factory=list)
     repealing: list[Notice] = field(default_factory=list)
     count: int = 0
-    approximate: bool = False  # the count is an estimate (shown as 约)
-    facets_approximate: bool = False  # so are the facets' counts (also when the count is not)
+    approximate: bool = False  # the count is an estimate (shown as 约); a facet says its own
     page: ResultPage | None = None
     facets: list[Facet] = field(default_factory=list)
     sort: str = "relevance"
     suggestions: Suggestions = field(default_factory=Suggestions)  # 您是不是要找, for no hits
+
+    @property
+    def facets_approximate(self) -> bool:
+        return any(facet.approximate for facet in self.facets)
 
 
 def _hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
@@ -188,10 +191,9 @@ def _search(
     requested = _page_number(page)
     counts = count(plan, (result.sort, PAGE_SIZE + 1, (requested - 1) * PAGE_SIZE))
     scale = SAMPLE_GROUPS / counts.groups
-    result.facets_approximate = counts.large
     result.approximate = counts.large and counts.exact is None
     result.count = round(counts.total * scale) if counts.exact is None else counts.exact
-    result.facets = build_facets(counts.facets, filters, scale)
+    result.facets = build_facets(counts.facets, filters, scale, exact=counts.exact_facets)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
     # An estimated count may fall short of the last page: the page asked for is read, and

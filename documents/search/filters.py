@@ -115,17 +115,29 @@ class Facet:
     param: str  # the query-string parameter this facet sets
     label: str
     buckets: list[Bucket]
+    approximate: bool = False  # its counts are estimates (shown as 约)
 
 
-def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) -> list[Facet]:
-    def scaled(n: int) -> int:
-        return round(n * scale)
+def build_facets(
+    counts: dict[str, dict], filters: SearchFilters, scale: float, exact: Mapping[str, dict]
+) -> list[Facet]:
+    """The facets from their counts in a sample of the rows (`scale`: its size against all
+    of them; 1 when they were all counted), or, for those in `exact`, counted whole."""
+
+    def scales(name: str) -> float:
+        return 1.0 if name in exact else scale
 
     def buckets(name: str, label: Callable[[object], str], selected: object) -> list[Bucket]:
-        found = [(v, n) for v, n in counts[name].items() if n and v not in (None, "")]
+        found = [(v, n) for v, n in exact.get(name, counts[name]).items() if n]
         return [
-            Bucket(value=str(v), label=label(v), count=scaled(n), selected=str(v) == selected)
+            Bucket(
+                value=str(v),
+                label=label(v),
+                count=round(n * scales(name)),
+                selected=str(v) == selected,
+            )
             for v, n in found
+            if v not in (None, "")
         ]
 
     years = sorted(buckets("year", str, str(filters.year or "")), key=lambda b: -int(b.value))
@@ -144,15 +156,17 @@ def build_facets(counts: dict[str, dict], filters: SearchFilters, scale: float) 
                 key=lambda b: validity.get(b.value, 9),
             ),
         ),
-        Facet("projects", "含项目清单", _flag(counts["projects"], filters.projects, scaled)),
-        Facet("tasks", "含任务清单", _flag(counts["tasks"], filters.tasks, scaled)),
+        Facet("projects", "含项目清单", _flag(buckets("projects", str, ""), filters.projects)),
+        Facet("tasks", "含任务清单", _flag(buckets("tasks", str, ""), filters.tasks)),
     ]
     for facet in facets:
+        facet.approximate = scales(facet.param) != 1
         for bucket in facet.buckets:
             bucket.query = filters.toggled(facet.param, bucket.value, bucket.selected)
     return [facet for facet in facets if facet.buckets]
 
 
-def _flag(counts: dict, selected: bool, scaled: Callable[[int], int]) -> list[Bucket]:
-    n = counts.get("true", 0)
-    return [Bucket(value="1", label="是", count=scaled(n), selected=selected)] if n else []
+def _flag(found: list[Bucket], selected: bool) -> list[Bucket]:
+    """The one bucket of a yes/no facet: the notices that have it."""
+    n = next((bucket.count for bucket in found if bucket.value == "true"), 0)
+    return [Bucket(value="1", label="是", count=n, selected=selected)] if n else []

@@ -755,8 +755,9 @@ def test_large_results_take_the_sampled_path_with_the_same_first_page(client, mo
 
 def test_a_filter_that_leaves_few_of_a_large_result_is_counted_whole(client, monkeypatch):
     """A sampled search's year, agency or issuer filter can leave a handful of its many
-    candidates, which a sample counts badly: those are counted whole, and the page says so.
-    The facets (each with the other filters applied) stay estimates, labelled 约."""
+    candidates, which a sample counts badly: those are counted whole, and the page says so,
+    with the facets of the filters not chosen. A chosen filter's facet (its other values, the
+    other filters applied) stays an estimate, labelled 约."""
     for n in range(24):
         year = 2010 + n % 3
         published_notice(title=f"发展通知{n}", year=year, signed_on=datetime.date(year, 1, 1 + n))
@@ -770,8 +771,16 @@ def test_a_filter_that_leaves_few_of_a_large_result_is_counted_whole(client, mon
     result = search_notices("发展", filters=search.SearchFilters.from_params({"year": "2020"}))
     assert (result.count, result.approximate, result.facets_approximate) == (3, False, True)
     assert {h.notice for h in page_of(result).hits} == set(few)
+    facets = {facet.param: facet for facet in result.facets}
+    assert facets["year"].approximate
+    assert not facets["issuer"].approximate and not facets["validity"].approximate
+    assert [b.count for b in facets["issuer"].buckets] == [3]
+    assert sum(b.count for b in facets["validity"].buckets) == 3
     page = client.get(SEARCH, {"q": "发展", "year": "2020"}).content.decode()
     assert "共找到 3 件文件" in page and 'class="facet-count">约' in page
+    assert 'class="facet-count">3<' in page  # the issuer's, counted whole
+    api = client.get("/api/v1/search/", {"q": "发展", "year": "2020"}).json()
+    assert api["facets"]["year"]["approximate"] and not api["facets"]["issuer"]["approximate"]
     # Past the limit (8 in 2011) the sample's estimate stands; a filter without a lexeme
     # (validity) is never counted so: its candidates would be every match of 发展.
     for params in ({"year": "2011"}, {"validity": "in_force"}):
