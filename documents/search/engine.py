@@ -193,7 +193,7 @@ def _search(
     scale = SAMPLE_GROUPS / counts.groups
     result.approximate = counts.large and counts.exact is None
     result.count = round(counts.total * scale) if counts.exact is None else counts.exact
-    result.facets = build_facets(counts.facets, filters, scale, exact=counts.exact_facets)
+    result.facets = build_facets(counts.facets, filters, scale, counts.exact_facets, counts.exact)
 
     num_pages = max(1, min(MAX_PAGE, -(-result.count // PAGE_SIZE)))
     # An estimated count may fall short of the last page: the page asked for is read, and

@@ -108,6 +108,7 @@ class Bucket:
     count: int
     selected: bool = False
     query: str = ""  # the query string its link leads to (without "?")
+    approximate: bool = False  # its count is an estimate (shown as 约)
 
 
 @dataclass
@@ -115,30 +116,36 @@ class Facet:
     param: str  # the query-string parameter this facet sets
     label: str
     buckets: list[Bucket]
-    approximate: bool = False  # its counts are estimates (shown as 约)
+
+    @property
+    def approximate(self) -> bool:
+        """Some of its counts are estimates."""
+        return any(bucket.approximate for bucket in self.buckets)
 
 
 def build_facets(
-    counts: dict[str, dict], filters: SearchFilters, scale: float, exact: Mapping[str, dict]
+    counts: dict[str, dict],
+    filters: SearchFilters,
+    scale: float,
+    exact: Mapping[str, dict],
+    total: int | None,
 ) -> list[Facet]:
     """The facets from their counts in a sample of the rows (`scale`: its size against all
-    of them; 1 when they were all counted), or, for those in `exact`, counted whole."""
-
-    def scales(name: str) -> float:
-        return 1.0 if name in exact else scale
+    of them; 1 when they were all counted), or, for those in `exact`, counted whole. A chosen
+    value's count (the other filters applied) is that of the matches: `total`, when that was
+    counted whole."""
 
     def buckets(name: str, label: Callable[[object], str], selected: object) -> list[Bucket]:
-        found = [(v, n) for v, n in exact.get(name, counts[name]).items() if n]
-        return [
-            Bucket(
-                value=str(v),
-                label=label(v),
-                count=round(n * scales(name)),
-                selected=str(v) == selected,
-            )
-            for v, n in found
-            if v not in (None, "")
-        ]
+        sampled = scale != 1 and name not in exact
+        found = [(v, n) for v, n in exact.get(name, counts[name]).items() if v not in (None, "")]
+        made = [Bucket(str(v), label(v), round(n * (scale if sampled else 1))) for v, n in found]
+        if sampled and total is not None and selected and selected not in dict(found):
+            made.append(Bucket(str(selected), label(selected), total))  # none in the sample
+        for bucket in made:
+            bucket.selected, bucket.approximate = bucket.value == selected, sampled
+            if bucket.selected and sampled and total is not None:
+                bucket.count, bucket.approximate = total, False
+        return [bucket for bucket in made if bucket.count]
 
     years = sorted(buckets("year", str, str(filters.year or "")), key=lambda b: -int(b.value))
     by_count = functools.partial(sorted, key=lambda b: (-b.count, b.value))
@@ -156,17 +163,19 @@ def build_facets(
                 key=lambda b: validity.get(b.value, 9),
             ),
         ),
-        Facet("projects", "含项目清单", _flag(buckets("projects", str, ""), filters.projects)),
-        Facet("tasks", "含任务清单", _flag(buckets("tasks", str, ""), filters.tasks)),
+        Facet("projects", "含项目清单", _flag(buckets("projects", str, "true" * filters.projects))),
+        Facet("tasks", "含任务清单", _flag(buckets("tasks", str, "true" * filters.tasks))),
     ]
     for facet in facets:
-        facet.approximate = scales(facet.param) != 1
         for bucket in facet.buckets:
             bucket.query = filters.toggled(facet.param, bucket.value, bucket.selected)
     return [facet for facet in facets if facet.buckets]
 
 
-def _flag(found: list[Bucket], selected: bool) -> list[Bucket]:
+def _flag(found: list[Bucket]) -> list[Bucket]:
     """The one bucket of a yes/no facet: the notices that have it."""
-    n = next((bucket.count for bucket in found if bucket.value == "true"), 0)
-    return [Bucket(value="1", label="是", count=n, selected=selected)] if n else []
+    return [
+        Bucket("1", "是", bucket.count, bucket.selected, approximate=bucket.approximate)
+        for bucket in found
+        if bucket.value == "true"
+    ]

@@ -30,6 +30,7 @@ from documents.search import (
     parse_query,
     search_notices,
 )
+from documents.search import filters as search_filters
 from documents.search import indexing as search_indexing
 from documents.search import passages as search_passages
 from documents.search import ranking as search_ranking
@@ -769,18 +770,22 @@ def test_a_filter_that_leaves_few_of_a_large_result_is_counted_whole(client, mon
     monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 4)
     assert search_notices("发展").approximate  # the whole result is sampled
     result = search_notices("发展", filters=search.SearchFilters.from_params({"year": "2020"}))
-    assert (result.count, result.approximate, result.facets_approximate) == (3, False, True)
+    assert (result.count, result.approximate) == (3, False)
     assert {h.notice for h in page_of(result).hits} == set(few)
     facets = {facet.param: facet for facet in result.facets}
-    assert facets["year"].approximate
+    # 2020 chosen: its count is the matches', the other years' (as many as the sample holds)
+    # are estimates; the facets of the filters not chosen are counted whole.
+    [chosen, *others] = sorted(facets["year"].buckets, key=lambda b: not b.selected)
+    assert (chosen.value, chosen.count, chosen.approximate) == ("2020", 3, False)
+    assert all(b.approximate for b in others)
     assert not facets["issuer"].approximate and not facets["validity"].approximate
     assert [b.count for b in facets["issuer"].buckets] == [3]
     assert sum(b.count for b in facets["validity"].buckets) == 3
     page = client.get(SEARCH, {"q": "发展", "year": "2020"}).content.decode()
-    assert "共找到 3 件文件" in page and 'class="facet-count">约' in page
-    assert 'class="facet-count">3<' in page  # the issuer's, counted whole
+    assert "共找到 3 件文件" in page and '✓ 2020</a> <span class="facet-count">3</span>' in page
     api = client.get("/api/v1/search/", {"q": "发展", "year": "2020"}).json()
-    assert api["facets"]["year"]["approximate"] and not api["facets"]["issuer"]["approximate"]
+    assert api["count"] == 3 and not api["approximate"]
+    assert not api["facets"]["issuer"]["approximate"]
     # Past the limit (8 in 2011) the sample's estimate stands; a filter without a lexeme
     # (validity) is never counted so: its candidates would be every match of 发展.
     for params in ({"year": "2011"}, {"validity": "in_force"}):
@@ -1199,6 +1204,30 @@ def test_a_title_and_heading_match_outranks_newer_title_matches(monkeypatch):
     result = search_notices("发展")
     assert result.approximate
     assert [h.notice for h in page_of(result).hits] == [older, *reversed(newer)]
+
+
+def test_a_chosen_value_shows_the_count_of_the_matches_when_that_was_counted_whole():
+    """In a sampled facet the chosen value's count (the other filters applied) is the matches'
+    own: the count counted whole, not the sample's, and there even when the sample missed it."""
+    filters = search.SearchFilters.from_params({"year": "2020", "tasks": "1"})
+    sampled = {name: {} for name in ("year", "issuer", "agency", "validity", "projects", "tasks")}
+    sampled["year"] = {"2019": 3, "2021": 1}  # none of 2020 in the sample
+    sampled["tasks"] = {"true": 1, "false": 2}
+    exact = {"issuer": {"咸宁市人民政府": 7}}
+    facets = {f.param: f for f in search_filters.build_facets(sampled, filters, 4.0, exact, 7)}
+    assert [(b.value, b.count, b.selected, b.approximate) for b in facets["year"].buckets] == [
+        ("2021", 4, False, True),
+        ("2020", 7, True, False),
+        ("2019", 12, False, True),
+    ]
+    assert [(b.count, b.selected, b.approximate) for b in facets["tasks"].buckets] == [
+        (7, True, False)
+    ]
+    assert [(b.count, b.approximate) for b in facets["issuer"].buckets] == [(7, False)]
+    assert facets["year"].approximate and not facets["issuer"].approximate
+    # Without the count counted whole, the sample's estimate stands, labelled.
+    year = search_filters.build_facets(sampled, filters, 4.0, {}, None)[0]
+    assert [(b.value, b.approximate) for b in year.buckets] == [("2021", True), ("2019", True)]
 
 
 def test_a_facet_link_keeps_every_other_parameter_in_its_order_and_drops_the_page():
