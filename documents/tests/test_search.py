@@ -766,11 +766,17 @@ def test_a_filter_that_leaves_few_of_a_large_result_is_counted_whole(client, mon
         published_notice(title=f"发展规划{n}", year=2020, signed_on=datetime.date(2020, 5, 1 + n))
         for n in range(3)
     ]
+    in_2020 = search.SearchFilters.from_params({"year": "2020"})
+    by_date = search_notices("发展", filters=in_2020, sort="date")
+    ranked = search_notices("发展", filters=in_2020)
     monkeypatch.setattr(search_sql, "EXACT_LIMIT", 5)
     monkeypatch.setattr(search_sql, "SAMPLE_TARGET", 4)
     assert search_notices("发展").approximate  # the whole result is sampled
-    result = search_notices("发展", filters=search.SearchFilters.from_params({"year": "2020"}))
+    result = search_notices("发展", filters=in_2020)
     assert (result.count, result.approximate) == (3, False)
+    assert [h.notice for h in page_of(result).hits] == [h.notice for h in page_of(ranked).hits]
+    dated = search_notices("发展", filters=in_2020, sort="date")
+    assert [h.notice for h in page_of(dated).hits] == [h.notice for h in page_of(by_date).hits]
     assert {h.notice for h in page_of(result).hits} == set(few)
     facets = {facet.param: facet for facet in result.facets}
     # 2020 chosen: its count is the matches', the other years' (as many as the sample holds)
