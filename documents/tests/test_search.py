@@ -1216,7 +1216,9 @@ def test_a_chosen_value_shows_the_count_of_the_matches_when_that_was_counted_who
     """In a sampled facet the chosen value's count (the other filters applied) is the matches'
     own: the count counted whole, not the sample's, and there even when the sample missed it."""
     filters = search.SearchFilters.from_params({"year": "2020", "tasks": "1"})
-    sampled = {name: {} for name in ("year", "issuer", "agency", "validity", "projects", "tasks")}
+    sampled: dict[str, dict[str, int]] = {
+        name: {} for name in ("year", "issuer", "agency", "validity", "projects", "tasks")
+    }
     sampled["year"] = {"2019": 3, "2021": 1}  # none of 2020 in the sample
     sampled["tasks"] = {"true": 1, "false": 2}
     exact = {"issuer": {"咸宁市人民政府": 7}}
